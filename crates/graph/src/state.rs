@@ -1,0 +1,204 @@
+use pillion_model::{
+    CommentBody, CommentId, Handle, InterestId, InterestName, Photo, Place, PostBody, PostId,
+    Props, RiderId, RiderName, Timestamp, Visibility,
+};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// The order of posts in every list: creation time, then id. Newest is greatest.
+pub type FeedKey = (Timestamp, PostId);
+
+#[derive(Debug, Clone)]
+pub struct Rider {
+    pub id: RiderId,
+    pub handle: Handle,
+    pub name: RiderName,
+    pub password_hash: String,
+    pub props: Props,
+    pub created_at: Timestamp,
+    /// Friends, ascending.
+    pub(crate) friends: Vec<RiderId>,
+    /// Pending requests this rider sent, ascending by recipient.
+    pub(crate) requests_out: Vec<RiderId>,
+    /// Pending requests this rider received, ascending by (time, sender).
+    pub(crate) requests_in: Vec<(Timestamp, RiderId)>,
+    /// Followed interests, ascending.
+    pub(crate) follows: Vec<InterestId>,
+    /// All of the rider's posts, ascending.
+    pub(crate) posts: Vec<FeedKey>,
+    /// The rider's public posts, ascending (what a stranger sees).
+    pub(crate) public_posts: Vec<FeedKey>,
+}
+
+impl Rider {
+    pub fn friends(&self) -> &[RiderId] {
+        &self.friends
+    }
+
+    pub fn follows(&self) -> &[InterestId] {
+        &self.follows
+    }
+
+    pub fn is_friend(&self, other: RiderId) -> bool {
+        crate::sorted::contains(&self.friends, &other)
+    }
+
+    pub fn has_requested(&self, other: RiderId) -> bool {
+        crate::sorted::contains(&self.requests_out, &other)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub id: PostId,
+    pub author: RiderId,
+    pub body: PostBody,
+    pub visibility: Visibility,
+    pub photos: Vec<Photo>,
+    pub place: Option<Place>,
+    pub interests: Vec<InterestId>,
+    pub created_at: Timestamp,
+    /// Riders who like it, ascending.
+    pub(crate) likers: Vec<RiderId>,
+    /// Comments, ascending by (time, id): oldest first.
+    pub(crate) comments: Vec<(Timestamp, CommentId)>,
+}
+
+impl Post {
+    pub fn key(&self) -> FeedKey {
+        (self.created_at, self.id)
+    }
+
+    pub fn like_count(&self) -> usize {
+        self.likers.len()
+    }
+
+    pub fn comment_count(&self) -> usize {
+        self.comments.len()
+    }
+
+    pub fn likers(&self) -> &[RiderId] {
+        &self.likers
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub id: CommentId,
+    pub post: PostId,
+    pub author: RiderId,
+    pub body: CommentBody,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct Interest {
+    pub id: InterestId,
+    pub name: InterestName,
+    pub(crate) follower_count: usize,
+    /// Every post tagged with it, ascending.
+    pub(crate) posts: Vec<FeedKey>,
+    /// Its public posts, ascending: the part that reaches followers' feeds.
+    pub(crate) public_posts: Vec<FeedKey>,
+}
+
+impl Interest {
+    pub fn follower_count(&self) -> usize {
+        self.follower_count
+    }
+}
+
+/// Sizes, for metrics and logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub riders: usize,
+    pub friendships: usize,
+    pub pending_requests: usize,
+    pub interests: usize,
+    pub follows: usize,
+    pub posts: usize,
+    pub likes: usize,
+    pub comments: usize,
+    pub revoked_tokens: usize,
+}
+
+/// The whole committed state.
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub(crate) riders: FxHashMap<RiderId, Rider>,
+    pub(crate) handles: FxHashMap<String, RiderId>,
+    /// Friendship metadata by ordered pair (smaller id first): who asked, and since when.
+    pub(crate) friendships: FxHashMap<(RiderId, RiderId), (RiderId, Timestamp)>,
+    pub(crate) interests: FxHashMap<InterestId, Interest>,
+    /// Case-folded name -> interest. Where an import brought two names that differ only in case,
+    /// the first one loaded answers for both.
+    pub(crate) interest_keys: FxHashMap<String, InterestId>,
+    pub(crate) posts: FxHashMap<PostId, Post>,
+    pub(crate) comments: FxHashMap<CommentId, Comment>,
+    pub(crate) revoked: FxHashSet<u64>,
+    pub(crate) stats: Stats,
+}
+
+impl Graph {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            riders: self.riders.len(),
+            interests: self.interests.len(),
+            posts: self.posts.len(),
+            comments: self.comments.len(),
+            revoked_tokens: self.revoked.len(),
+            friendships: self.friendships.len(),
+            ..self.stats
+        }
+    }
+
+    pub fn rider(&self, id: RiderId) -> Option<&Rider> {
+        self.riders.get(&id)
+    }
+
+    pub fn rider_by_handle(&self, handle: &str) -> Option<&Rider> {
+        self.handles.get(handle).and_then(|id| self.riders.get(id))
+    }
+
+    pub fn post(&self, id: PostId) -> Option<&Post> {
+        self.posts.get(&id)
+    }
+
+    pub fn comment(&self, id: CommentId) -> Option<&Comment> {
+        self.comments.get(&id)
+    }
+
+    pub fn interest(&self, id: InterestId) -> Option<&Interest> {
+        self.interests.get(&id)
+    }
+
+    pub fn interest_by_name(&self, name: &str) -> Option<&Interest> {
+        self.interest_keys
+            .get(&InterestName::key_of(name))
+            .and_then(|id| self.interests.get(id))
+    }
+
+    pub fn is_revoked(&self, token_id: u64) -> bool {
+        self.revoked.contains(&token_id)
+    }
+
+    pub fn are_friends(&self, a: RiderId, b: RiderId) -> bool {
+        self.friendships.contains_key(&pair(a, b))
+    }
+
+    /// Who asked and since when, for a friendship.
+    pub fn friendship(&self, a: RiderId, b: RiderId) -> Option<(RiderId, Timestamp)> {
+        self.friendships.get(&pair(a, b)).copied()
+    }
+}
+
+pub(crate) fn pair(a: RiderId, b: RiderId) -> (RiderId, RiderId) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}

@@ -1,0 +1,43 @@
+//! The HTTP routes, one file per resource, each exposing `router()`.
+
+use axum::Router;
+use pillion_graph::FeedKey;
+use pillion_model::{PostId, Timestamp};
+
+use crate::cursor;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub mod batch;
+pub mod feed;
+pub mod friends;
+pub mod interests;
+pub mod ops;
+pub mod posts;
+pub mod riders;
+
+/// Every `/v1` route.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .merge(riders::router())
+        .merge(friends::router())
+        .merge(interests::router())
+        .merge(posts::router())
+        .merge(feed::router())
+        .merge(batch::router())
+}
+
+/// Reads a post-list cursor for `scope`.
+pub(crate) fn feed_cursor(
+    state: &AppState,
+    scope: &str,
+    cursor: Option<&str>,
+) -> Result<Option<FeedKey>, ApiError> {
+    cursor
+        .map(|c| cursor::decode(&state.keys, scope, c).map(|(t, id)| (Timestamp(t), PostId(id))))
+        .transpose()
+}
+
+pub(crate) fn feed_next(state: &AppState, scope: &str, next: Option<FeedKey>) -> Option<String> {
+    next.map(|(t, id)| cursor::encode(&state.keys, scope, t.millis(), id.0))
+}

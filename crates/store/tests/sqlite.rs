@@ -1,0 +1,234 @@
+//! The SQLite store: the conformance suite, plus what only a file on disk can show.
+
+use std::path::{Path, PathBuf};
+
+use pillion_model::{
+    Change, Handle, PostBody, PostId, PostRecord, Props, RiderId, RiderName, RiderRecord,
+    Timestamp, Visibility,
+};
+use pillion_store::conformance::{self, Backend};
+use pillion_store::{SqliteStore, Store, StoreError};
+
+/// Each store is a file of its own in a directory that lives as long as the test.
+struct Sqlite {
+    dir: tempfile::TempDir,
+    opened: usize,
+}
+
+impl Sqlite {
+    fn new() -> Self {
+        Sqlite {
+            dir: tempfile::tempdir().expect("temporary directory"),
+            opened: 0,
+        }
+    }
+}
+
+impl Backend for Sqlite {
+    type Store = SqliteStore;
+
+    fn fresh(&mut self) -> SqliteStore {
+        self.opened += 1;
+        let path = self.dir.path().join(format!("store-{}.db", self.opened));
+        SqliteStore::open(&path).expect("open a new store")
+    }
+
+    fn reopen(&mut self, store: SqliteStore) -> SqliteStore {
+        let path = store.path().to_owned();
+        drop(store);
+        SqliteStore::open(&path).expect("reopen the store")
+    }
+}
+
+mod suite {
+    pillion_store::store_conformance_suite!(super::Sqlite::new());
+}
+
+// ---- SQLite only ------------------------------------------------------------------------------
+
+fn rider(id: u64, handle: &str) -> RiderRecord {
+    RiderRecord {
+        id: RiderId(id),
+        handle: Handle::parse(handle).expect("valid handle"),
+        name: RiderName::from_trusted(handle.to_uppercase()),
+        password_hash: "$argon2id$v=19$hash".to_owned(),
+        props: Props::default(),
+        created_at: Timestamp(1_700_000_000_000),
+    }
+}
+
+fn post(id: u64, author: u64) -> PostRecord {
+    PostRecord {
+        id: PostId(id),
+        author: RiderId(author),
+        body: PostBody::from_trusted("hello".to_owned()),
+        visibility: Visibility::Public,
+        photos: Vec::new(),
+        place: None,
+        interests: Vec::new(),
+        created_at: Timestamp(1_700_000_000_100),
+    }
+}
+
+/// A store at `dir/name` holding rider 1 and their post 2.
+fn small_store(dir: &Path, name: &str) -> (SqliteStore, PathBuf) {
+    let path = dir.join(name);
+    let mut store = SqliteStore::open(&path).expect("open");
+    store
+        .commit(&[
+            Change::CreateRider(rider(1, "ann")),
+            Change::CreatePost(post(2, 1)),
+        ])
+        .expect("commit");
+    (store, path)
+}
+
+/// The file opened directly, with nothing enforced, as a careless tool or a bad disk might.
+fn raw(path: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("open the file directly");
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("foreign keys off");
+    conn
+}
+
+#[test]
+fn open_creates_the_file_with_the_current_schema_in_wal_mode() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("new.db");
+    assert!(!path.exists());
+    let store = SqliteStore::open(&path).expect("open");
+    assert!(path.exists());
+
+    let conn = raw(&path);
+    let version: i64 = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("schema version");
+    assert_eq!(version, 1);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+    drop(store);
+
+    // Opening again neither fails nor re-creates anything.
+    let mut store = SqliteStore::open(&path).expect("reopen");
+    assert_eq!(conformance::load_all(&mut store).0, Vec::new());
+}
+
+#[test]
+fn a_file_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, path) = small_store(dir.path(), "newer.db");
+    drop(store);
+    raw(&path)
+        .execute(
+            "UPDATE meta SET value = 99 WHERE key = 'schema_version'",
+            [],
+        )
+        .expect("bump the version");
+    match SqliteStore::open(&path) {
+        Err(StoreError::Corrupt(msg)) => assert!(msg.contains("99"), "{msg}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn corrupt_rows_are_reported_with_table_and_key() {
+    let cases = [
+        (
+            "UPDATE riders SET props = '{not json' WHERE id = 1",
+            "riders row 1",
+        ),
+        (
+            "UPDATE riders SET props = '[1, 2]' WHERE id = 1",
+            "riders row 1",
+        ),
+        (
+            "UPDATE riders SET created_at = 'noon' WHERE id = 1",
+            "riders row 1",
+        ),
+        (
+            "UPDATE riders SET handle = x'00ff' WHERE id = 1",
+            "riders row 1",
+        ),
+        (
+            "UPDATE posts SET visibility = 'secret' WHERE id = 2",
+            "posts row 2",
+        ),
+        (
+            "UPDATE posts SET photos = '[{\"url\": 1}]' WHERE id = 2",
+            "posts row 2",
+        ),
+        (
+            "UPDATE posts SET place_name = 'Somewhere' WHERE id = 2",
+            "posts row 2",
+        ),
+        ("UPDATE posts SET author = -5 WHERE id = 2", "posts row 2"),
+        (
+            "INSERT INTO revoked_tokens VALUES (5, 'never')",
+            "revoked_tokens row 5",
+        ),
+        (
+            "UPDATE meta SET value = 'many' WHERE key = 'next_id'",
+            "next_id",
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (i, (sql, expected)) in cases.iter().enumerate() {
+        let (mut store, path) = small_store(dir.path(), &format!("corrupt-{i}.db"));
+        let conn = raw(&path);
+        conn.execute(sql, []).expect("corrupt the row");
+        let mut loaded = 0;
+        match store.load(&mut |_| loaded += 1) {
+            Err(StoreError::Corrupt(msg)) => assert!(msg.contains(expected), "{sql}: {msg}"),
+            other => panic!("{sql}: expected Corrupt, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn expired_revoked_tokens_are_pruned_at_open() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("tokens.db");
+    let mut store = SqliteStore::open(&path).expect("open");
+    let tomorrow = Timestamp(Timestamp::now().millis() + 86_400_000);
+    store
+        .commit(&[
+            Change::RevokeToken {
+                token_id: 1,
+                expires_at: Timestamp(1_000),
+            },
+            Change::RevokeToken {
+                token_id: 2,
+                expires_at: tomorrow,
+            },
+        ])
+        .expect("commit");
+    drop(store);
+    let _store = SqliteStore::open(&path).expect("reopen");
+    let ids: Vec<i64> = raw(&path)
+        .prepare("SELECT token_id FROM revoked_tokens")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("read tokens");
+    assert_eq!(ids, [2]);
+}
+
+#[test]
+fn a_change_referring_to_nothing_fails_the_batch() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (mut store, _) = small_store(dir.path(), "fk.db");
+    let orphan = Change::Like {
+        rider: RiderId(99),
+        post: PostId(2),
+        created_at: Timestamp(1_700_000_000_200),
+    };
+    let result = store.commit(&[Change::CreatePost(post(3, 1)), orphan]);
+    assert!(matches!(result, Err(StoreError::Database(_))), "{result:?}");
+    let (loaded, info) = conformance::load_all(&mut store);
+    assert_eq!(loaded.len(), 2, "only the first commit is kept: {loaded:?}");
+    assert_eq!(info.next_id, 3);
+}
