@@ -51,6 +51,15 @@ impl Planner {
         }
     }
 
+    /// A planner whose clock never hands out a time before `floor` (the newest time already in
+    /// the graph), so order survives a wall clock that stepped back across a restart.
+    pub fn with_floor(next_id: u64, floor: Timestamp) -> Self {
+        Planner {
+            next_id,
+            last_time: floor,
+        }
+    }
+
     pub fn next_id(&self) -> u64 {
         self.next_id
     }
@@ -97,16 +106,28 @@ impl Graph {
                 let k = vec![pair_key(*a, *b)];
                 (k.clone(), k)
             }
-            Command::Follow { rider, interest } | Command::Unfollow { rider, interest } => {
-                let k = vec![
-                    Key::Interest(interest.key()),
-                    Key::Follow(*rider, interest.key()),
-                ];
-                (k.clone(), k)
+            Command::Follow { rider, interest } => {
+                let follow = Key::Follow(*rider, interest.key());
+                let mut writes = vec![follow.clone()];
+                writes.extend(self.new_interest_key(interest));
+                (vec![Key::Interest(interest.key()), follow], writes)
+            }
+            Command::Unfollow { rider, interest } => {
+                let follow = Key::Follow(*rider, interest.key());
+                (
+                    vec![Key::Interest(interest.key()), follow.clone()],
+                    vec![follow],
+                )
             }
             Command::CreatePost { interests, .. } => {
-                let k: Vec<Key> = interests.iter().map(|i| Key::Interest(i.key())).collect();
-                (k.clone(), k)
+                // Posts tagged with an existing interest do not conflict with each other; only
+                // creating an interest does.
+                let touched = interests.iter().map(|i| Key::Interest(i.key())).collect();
+                let writes = interests
+                    .iter()
+                    .filter_map(|i| self.new_interest_key(i))
+                    .collect();
+                (touched, writes)
             }
             Command::DeletePost { rider, post } => {
                 (post_keys(*rider, *post), vec![Key::Post(*post)])
@@ -375,6 +396,13 @@ impl Graph {
             changes,
             outcome: Outcome::Friend(status),
         })
+    }
+
+    /// The key of an interest that planning `name` would create, if it does not exist yet.
+    fn new_interest_key(&self, name: &InterestName) -> Option<Key> {
+        self.interest_by_name(name.as_str())
+            .is_none()
+            .then(|| Key::Interest(name.key()))
     }
 
     fn pending_request(&self, from: RiderId, to: RiderId) -> Result<(), Error> {

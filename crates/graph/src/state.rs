@@ -181,6 +181,18 @@ impl Graph {
             .and_then(|id| self.interests.get(id))
     }
 
+    /// The newest creation time of anything in the graph.
+    pub fn newest_timestamp(&self) -> Timestamp {
+        let riders = self.riders.values().map(|r| r.created_at);
+        let posts = self.posts.values().map(|p| p.created_at);
+        let comments = self.comments.values().map(|c| c.created_at);
+        riders
+            .chain(posts)
+            .chain(comments)
+            .max()
+            .unwrap_or_default()
+    }
+
     pub fn is_revoked(&self, token_id: u64) -> bool {
         self.revoked.contains(&token_id)
     }

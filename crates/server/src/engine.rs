@@ -187,6 +187,7 @@ impl Writer {
             .load(&mut |change| graph.apply(&change))
             .map_err(|e| e.to_string())?;
         let stats = graph.stats();
+        let floor = graph.newest_timestamp();
         *self.engine.graph.write() = graph;
         tracing::info!(
             riders = stats.riders,
@@ -197,7 +198,7 @@ impl Writer {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "graph rebuilt from the store"
         );
-        Ok(Planner::new(info.next_id))
+        Ok(Planner::with_floor(info.next_id, floor))
     }
 
     fn serve(&mut self, mut planner: Planner) {

@@ -13,6 +13,12 @@ use crate::auth::{Claims, HashCost, Keys, Subject, TokenError};
 use crate::engine::Engine;
 use crate::error::ApiError;
 
+/// Log-in attempts allowed per handle per minute.
+pub const LOGIN_ATTEMPTS_PER_MINUTE: NonZeroU32 = match NonZeroU32::new(30) {
+    Some(n) => n,
+    None => NonZeroU32::MIN,
+};
+
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
@@ -23,6 +29,11 @@ pub struct Shared {
     pub hash_cost: HashCost,
     pub draining: AtomicBool,
     limiter: DefaultKeyedRateLimiter<u64>,
+    /// Log-in attempts per handle: bounds password guessing.
+    login_limiter: DefaultKeyedRateLimiter<String>,
+    /// Password hashing at once: argon2 is CPU- and memory-heavy, so at most one per core runs
+    /// and the rest wait their turn instead of piling up blocking threads.
+    pub hashing: tokio::sync::Semaphore,
 }
 
 impl std::ops::Deref for AppState {
@@ -49,6 +60,12 @@ impl AppState {
             hash_cost,
             draining: AtomicBool::new(false),
             limiter: RateLimiter::keyed(Quota::per_second(per_sec)),
+            login_limiter: RateLimiter::keyed(
+                Quota::per_minute(LOGIN_ATTEMPTS_PER_MINUTE).allow_burst(LOGIN_ATTEMPTS_PER_MINUTE),
+            ),
+            hashing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }))
     }
 
@@ -56,10 +73,24 @@ impl AppState {
         self.draining.load(Ordering::Acquire)
     }
 
+    /// Counts a log-in attempt for `handle`; 429 once it has had too many this minute.
+    pub fn check_login(&self, handle: &str) -> Result<(), ApiError> {
+        self.login_limiter
+            .check_key(&handle.to_owned())
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::RateLimited,
+                    "too many log-in attempts for this handle; wait a minute",
+                )
+            })
+    }
+
     /// Forgets rate-limit state of tokens that have been quiet for a while.
     pub fn prune_rate_limits(&self) {
         self.limiter.retain_recent();
         self.limiter.shrink_to_fit();
+        self.login_limiter.retain_recent();
+        self.login_limiter.shrink_to_fit();
     }
 
     /// Checks a bearer token: signature, expiry, revocation, rate limit, and that its rider exists.

@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-#[derive(Serialize)]
+/// A rider in a list: `{id, handle, name}`.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RiderSummary<'a> {
+    #[schema(value_type = u64)]
     pub id: RiderId,
     pub handle: &'a str,
     pub name: &'a str,
@@ -27,15 +29,22 @@ impl<'a> RiderSummary<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// A rider's profile, as the viewer sees it.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RiderView<'a> {
+    #[schema(value_type = u64)]
     pub id: RiderId,
     pub handle: &'a str,
     pub name: &'a str,
+    #[schema(value_type = crate::openapi::Props)]
     pub props: &'a Props,
+    #[schema(value_type = String, format = DateTime, example = "2026-11-21T22:12:08.123Z")]
     pub created_at: Timestamp,
     pub friend_count: usize,
+    /// How many of the rider's posts the viewer may see.
     pub post_count: usize,
+    /// How the viewer stands to this rider.
+    #[schema(value_type = crate::openapi::Relation)]
     pub relation: &'static str,
 }
 
@@ -54,19 +63,30 @@ impl<'a> RiderView<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// A post, enriched for the viewer.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PostView<'a> {
+    #[schema(value_type = u64)]
     pub id: PostId,
     pub author: RiderSummary<'a>,
     pub body: &'a str,
+    #[schema(value_type = crate::openapi::Visibility)]
     pub visibility: &'static str,
+    #[schema(value_type = Vec<crate::openapi::Photo>)]
     pub photos: &'a [Photo],
+    /// `null` if the post has no place.
+    #[schema(value_type = Option<crate::openapi::Place>, required = true)]
     pub place: Option<&'a Place>,
+    /// The post's interest names.
     pub interests: Vec<&'a str>,
+    #[schema(value_type = String, format = DateTime, example = "2026-11-21T22:12:08.123Z")]
     pub created_at: Timestamp,
+    /// How many riders like the post.
     pub like_count: usize,
     pub comment_count: usize,
     pub liked_by_me: bool,
+    /// Friends of the viewer who liked the post (never the viewer), up to 3.
+    #[schema(max_items = 3)]
     pub friends_who_liked: Vec<RiderSummary<'a>>,
 }
 
@@ -110,12 +130,17 @@ impl<'a> PostView<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// A comment on a post.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CommentView<'a> {
+    #[schema(value_type = u64)]
     pub id: CommentId,
+    /// The post it is on (an extension of the contract).
+    #[schema(value_type = u64)]
     pub post_id: PostId,
     pub author: RiderSummary<'a>,
     pub body: &'a str,
+    #[schema(value_type = String, format = DateTime, example = "2026-11-21T22:12:08.123Z")]
     pub created_at: Timestamp,
 }
 
@@ -131,9 +156,12 @@ impl<'a> CommentView<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// A page of a list: `{items, next_cursor}`.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct List<T> {
     pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 

@@ -24,28 +24,35 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/v1/batch", post(batch))
 }
 
-#[derive(Deserialize)]
+/// Up to 1,000 operations, run in order.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct BatchInput {
+    #[schema(value_type = Vec<crate::openapi::BatchOp>, min_items = 1, max_items = 1000)]
     ops: Vec<Value>,
 }
 
-#[derive(Deserialize)]
+/// The post of a `like` or `unlike` op.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PostRef {
+pub(crate) struct PostRef {
     post_id: u64,
 }
 
-#[derive(Deserialize)]
+/// A `comment` op: like `POST /v1/posts/{id}/comments`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CommentOp {
+pub(crate) struct CommentOp {
     post_id: u64,
+    /// 1-10,000 characters.
+    #[schema(min_length = 1, max_length = 10000)]
     body: String,
 }
 
-#[derive(Deserialize)]
+/// The rider of a `friend_request` or `accept` op.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RiderRef {
+pub(crate) struct RiderRef {
     rider_id: u64,
 }
 
@@ -150,6 +157,23 @@ fn failure(e: &ApiError) -> Value {
     json!({"status": e.status().as_u16(), "error": e.body()})
 }
 
+/// Many writes in one request
+///
+/// Runs up to 1,000 operations in order, each succeeding or failing on its own, and answers
+/// one result per op: the status and body its own route would answer, or its error (a malformed
+/// op's message names it, e.g. `ops[3].post_id`). The valid ops usually share one commit.
+#[utoipa::path(
+    post,
+    path = "/v1/batch",
+    tag = "batch",
+    operation_id = "batch",
+    security(("bearer" = [])),
+    request_body = BatchInput,
+    responses(
+        (status = 200, description = "One result per op, in order.", body = crate::openapi::BatchResponse),
+        (status = 400, description = "`invalid_request`: `ops` is empty or holds more than 1,000 operations.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn batch(
     State(s): State<AppState>,
     viewer: Viewer,

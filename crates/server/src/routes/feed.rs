@@ -19,6 +19,22 @@ pub fn router() -> Router<AppState> {
         .route("/v1/riders/{id}/wall", get(wall))
 }
 
+/// The news feed
+///
+/// What the viewer and the viewer's friends posted, plus public posts with an interest the
+/// viewer follows; newest first, each post once. A write is in its author's feed at once and in
+/// friends' feeds within 100 ms.
+#[utoipa::path(
+    get,
+    path = "/v1/feed",
+    tag = "feed",
+    operation_id = "get_feed",
+    security(("bearer" = [])),
+    params(crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of posts, newest first.", body = List<PostView>),
+    )
+)]
 async fn feed(State(s): State<AppState>, viewer: Viewer, page: ListParams) -> ApiResult<Response> {
     let scope = format!("feed:{}", viewer.id);
     let before = feed_cursor(&s, &scope, page.cursor.as_deref())?;
@@ -29,6 +45,22 @@ async fn feed(State(s): State<AppState>, viewer: Viewer, page: ListParams) -> Ap
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
+/// A rider's wall
+///
+/// The rider's posts that the viewer may see, newest first: all of them for the rider and their
+/// friends, their public posts for everyone else.
+#[utoipa::path(
+    get,
+    path = "/v1/riders/{id}/wall",
+    tag = "feed",
+    operation_id = "get_wall",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The rider."), crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of posts, newest first.", body = List<PostView>),
+        (status = 404, description = "`not_found`: no such rider.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn wall(
     State(s): State<AppState>,
     viewer: Viewer,

@@ -33,12 +33,34 @@ pub(crate) fn status_body(outcome: &Outcome) -> serde_json::Value {
     }
 }
 
+/// Ask a rider to be friends
+///
+/// Sends a friend request to `{id}`. If `{id}` had already asked the viewer, the two become
+/// friends at once and the answer says `friends`. Asking again while a request is pending
+/// answers `requested` and changes nothing.
+#[utoipa::path(
+    post,
+    path = "/v1/riders/{id}/friend-request",
+    tag = "friends",
+    operation_id = "send_friend_request",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The rider to ask.")),
+    responses(
+        (status = 201, description = "`requested`, or `friends` if they had asked the viewer.", body = crate::openapi::FriendStatusBody),
+        (status = 400, description = "`invalid_request`: a rider cannot befriend themselves.", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`not_found`: no such rider.", body = crate::openapi::ErrorBody),
+        (status = 409, description = "`conflict`: already friends.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn friend_request(
     State(s): State<AppState>,
     viewer: Viewer,
     PathParam(id): PathParam<String>,
 ) -> ApiResult<Response> {
     let to = RiderId(parse_id("id", &id)?);
+    if to == viewer.id {
+        return Err(ApiError::invalid("id", "you cannot befriend yourself"));
+    }
     let outcome = s
         .engine
         .write(Command::FriendRequest {
@@ -49,12 +71,31 @@ async fn friend_request(
     Ok(json(StatusCode::CREATED, &status_body(&outcome)))
 }
 
-#[derive(Serialize)]
+/// A pending request to the viewer.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = IncomingFriendRequest)]
 struct Request<'a> {
+    /// Who asked.
     from: RiderSummary<'a>,
+    /// When they asked.
+    #[schema(value_type = String, format = DateTime)]
     created_at: Timestamp,
 }
 
+/// Incoming friend requests
+///
+/// The requests that wait for the viewer's answer, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/friend-requests",
+    tag = "friends",
+    operation_id = "list_friend_requests",
+    security(("bearer" = [])),
+    params(crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of requests, newest first.", body = List<Request>),
+    )
+)]
 async fn incoming(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -88,6 +129,21 @@ async fn incoming(
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
+/// Accept a friend request
+///
+/// Accepts the pending request from `{from_id}`: the two become friends.
+#[utoipa::path(
+    post,
+    path = "/v1/friend-requests/{from_id}/accept",
+    tag = "friends",
+    operation_id = "accept_friend_request",
+    security(("bearer" = [])),
+    params(("from_id" = u64, Path, description = "The rider who asked.")),
+    responses(
+        (status = 200, description = "`friends`.", body = crate::openapi::FriendStatusBody),
+        (status = 404, description = "`not_found`: no pending request from this rider.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn accept(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -104,6 +160,21 @@ async fn accept(
     Ok(json(StatusCode::OK, &status_body(&outcome)))
 }
 
+/// Decline a friend request
+///
+/// Deletes the pending request from `{from_id}`; they may ask again.
+#[utoipa::path(
+    post,
+    path = "/v1/friend-requests/{from_id}/decline",
+    tag = "friends",
+    operation_id = "decline_friend_request",
+    security(("bearer" = [])),
+    params(("from_id" = u64, Path, description = "The rider who asked.")),
+    responses(
+        (status = 204, description = "The request is gone."),
+        (status = 404, description = "`not_found`: no pending request from this rider.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn decline(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -119,6 +190,21 @@ async fn decline(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// End a friendship
+///
+/// The two are no longer friends; each one's friends-only posts leave the other's feed.
+#[utoipa::path(
+    delete,
+    path = "/v1/friends/{id}",
+    tag = "friends",
+    operation_id = "unfriend",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The friend.")),
+    responses(
+        (status = 204, description = "No longer friends."),
+        (status = 404, description = "`not_found`: the two are not friends.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn unfriend(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -134,6 +220,21 @@ async fn unfriend(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A rider's friends
+///
+/// The friends of `{id}`, by ascending id.
+#[utoipa::path(
+    get,
+    path = "/v1/riders/{id}/friends",
+    tag = "friends",
+    operation_id = "list_friends",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The rider."), crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of riders, by ascending id.", body = List<RiderSummary>),
+        (status = 404, description = "`not_found`: no such rider.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn friends(
     State(s): State<AppState>,
     _viewer: Viewer,
@@ -160,12 +261,30 @@ async fn friends(
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
-#[derive(Serialize)]
+/// A rider the viewer may know.
+#[derive(Serialize, utoipa::ToSchema)]
 struct Suggestion<'a> {
     rider: RiderSummary<'a>,
+    /// How many of the viewer's friends are friends with this rider.
     mutual_friends: u32,
 }
 
+/// Friend suggestions
+///
+/// Friends of the viewer's friends who are not the viewer, not friends, and not in a pending
+/// request either way; most mutual friends first, ties by smaller id. Paged with `cursor` and
+/// `next_cursor` like every list (an extension: the contract shows only `items`).
+#[utoipa::path(
+    get,
+    path = "/v1/me/suggestions",
+    tag = "friends",
+    operation_id = "list_suggestions",
+    security(("bearer" = [])),
+    params(crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of suggestions, most mutual friends first.", body = List<Suggestion>),
+    )
+)]
 async fn suggestions(
     State(s): State<AppState>,
     viewer: Viewer,

@@ -19,6 +19,22 @@ pub fn router() -> Router<AppState> {
         .route("/v1/interests/{name}/posts", get(posts))
 }
 
+/// Follow an interest
+///
+/// Public posts with this interest join the viewer's feed. Idempotent: following an interest
+/// already followed answers 204 again.
+#[utoipa::path(
+    post,
+    path = "/v1/interests/{name}/follow",
+    tag = "interests",
+    operation_id = "follow_interest",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "The interest name, 1-80 characters, matched case-insensitively; percent-encode `/` as `%2F`.")),
+    responses(
+        (status = 204, description = "The viewer follows the interest."),
+        (status = 400, description = "`invalid_request`: the name is empty, blank, over 80 characters or holds control characters.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn follow(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -34,6 +50,21 @@ async fn follow(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Stop following an interest
+///
+/// Idempotent: unfollowing an interest not followed (or unknown) answers 204.
+#[utoipa::path(
+    delete,
+    path = "/v1/interests/{name}/follow",
+    tag = "interests",
+    operation_id = "unfollow_interest",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "The interest name, 1-80 characters, matched case-insensitively; percent-encode `/` as `%2F`.")),
+    responses(
+        (status = 204, description = "The viewer does not follow the interest."),
+        (status = 400, description = "`invalid_request`: the name is empty, blank, over 80 characters or holds control characters.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn unfollow(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -49,6 +80,22 @@ async fn unfollow(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Posts with an interest
+///
+/// The posts with this interest that the viewer may see, newest first; an unknown interest has
+/// none.
+#[utoipa::path(
+    get,
+    path = "/v1/interests/{name}/posts",
+    tag = "interests",
+    operation_id = "list_interest_posts",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "The interest name, 1-80 characters, matched case-insensitively; percent-encode `/` as `%2F`."), crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of posts, newest first.", body = List<PostView>),
+        (status = 400, description = "`invalid_request`: the name is empty, blank, over 80 characters or holds control characters.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn posts(
     State(s): State<AppState>,
     viewer: Viewer,

@@ -26,33 +26,64 @@ pub fn router() -> Router<AppState> {
         .route("/v1/posts/{id}/comments", post(comment).get(comments))
 }
 
-#[derive(Deserialize)]
+/// A photo to attach to a post.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PhotoInput {
+    /// 1-2,048 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        example = "https://example.com/col.jpg"
+    )]
     url: String,
+    /// In pixels: 1 to 100,000.
+    #[schema(minimum = 1, maximum = 100000, example = 1600)]
     width: i64,
+    /// In pixels: 1 to 100,000.
+    #[schema(minimum = 1, maximum = 100000, example = 1200)]
     height: i64,
 }
 
-#[derive(Deserialize)]
+/// Where a post was made.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlaceInput {
+    /// 1-200 characters.
+    #[schema(min_length = 1, max_length = 200, example = "Col du Galibier")]
     name: String,
+    /// Latitude in degrees: -90 to 90.
+    #[schema(minimum = -90, maximum = 90, example = 45.064)]
     lat: f64,
+    /// Longitude in degrees: -180 to 180.
+    #[schema(minimum = -180, maximum = 180, example = 6.408)]
     lon: f64,
 }
 
-#[derive(Deserialize)]
+/// A new post; optional fields left out (or `null`) come back empty.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PostInput {
+    /// 1-10,000 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        example = "Over the Galibier at dawn."
+    )]
     body: String,
+    /// `friends` (the default) or `public`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::Visibility>)]
     visibility: Option<String>,
+    /// Up to 10 photos.
     #[serde(default)]
+    #[schema(max_items = 10)]
     photos: Option<Vec<PhotoInput>>,
     #[serde(default)]
     place: Option<PlaceInput>,
+    /// Up to 10 interest names (1-80 characters each; names that differ only in case count once).
     #[serde(default)]
+    #[schema(max_items = 10, example = json!(["Alps", "BMW R 1200 GS/Adventure"]))]
     interests: Option<Vec<String>>,
 }
 
@@ -125,6 +156,21 @@ pub(crate) fn comment_response(s: &AppState, id: CommentId) -> ApiResult<Respons
     Ok(json(StatusCode::CREATED, &view))
 }
 
+/// Create a post
+///
+/// Posts as the viewer and answers with the post as its author sees it. It is in the author's
+/// next read at once and reaches friends' feeds within 100 ms.
+#[utoipa::path(
+    post,
+    path = "/v1/posts",
+    tag = "posts",
+    operation_id = "create_post",
+    security(("bearer" = [])),
+    request_body = PostInput,
+    responses(
+        (status = 201, description = "The new post.", body = PostView),
+    )
+)]
 async fn create(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -141,6 +187,22 @@ fn post_id(id: &str) -> Result<PostId, ApiError> {
     parse_id("id", id).map(PostId)
 }
 
+/// A post
+///
+/// The post, enriched for the viewer. A post the viewer may not see is 404, just like one that
+/// does not exist.
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}",
+    tag = "posts",
+    operation_id = "get_post",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The post.")),
+    responses(
+        (status = 200, description = "The post.", body = PostView),
+        (status = 404, description = "`not_found`: no such post, or the viewer may not see it.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn read(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -155,6 +217,22 @@ async fn read(
     Ok(json(StatusCode::OK, &view))
 }
 
+/// Delete a post
+///
+/// Only its author may delete a post; it leaves every feed, wall and list.
+#[utoipa::path(
+    delete,
+    path = "/v1/posts/{id}",
+    tag = "posts",
+    operation_id = "delete_post",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The post.")),
+    responses(
+        (status = 204, description = "The post is gone."),
+        (status = 403, description = "`forbidden`: the viewer can see the post but is not its author.", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`not_found`: no such post, or the viewer may not see it.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn remove(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -170,6 +248,21 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Like a post
+///
+/// Idempotent: liking a post the viewer already likes changes nothing and answers 204 again.
+#[utoipa::path(
+    put,
+    path = "/v1/posts/{id}/like",
+    tag = "posts",
+    operation_id = "like_post",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The post.")),
+    responses(
+        (status = 204, description = "The viewer likes the post."),
+        (status = 404, description = "`not_found`: no such post, or the viewer may not see it.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn like(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -185,6 +278,21 @@ async fn like(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Unlike a post
+///
+/// Idempotent: unliking a post the viewer does not like changes nothing and answers 204.
+#[utoipa::path(
+    delete,
+    path = "/v1/posts/{id}/like",
+    tag = "posts",
+    operation_id = "unlike_post",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The post.")),
+    responses(
+        (status = 204, description = "The viewer does not like the post."),
+        (status = 404, description = "`not_found`: no such post, or the viewer may not see it.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn unlike(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -201,6 +309,21 @@ async fn unlike(
 }
 
 /// Riders who like a post (an extension of the contract), by ascending id.
+/// Who likes a post
+///
+/// The riders who like the post, by ascending id. An extension of the contract.
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}/likes",
+    tag = "posts",
+    operation_id = "list_likers",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The post."), crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of riders, by ascending id.", body = List<RiderSummary>),
+        (status = 404, description = "`not_found`: no such post, or the viewer may not see it.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn likers(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -233,12 +356,31 @@ async fn likers(
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
-#[derive(Deserialize)]
+/// A new comment.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CommentInput {
+    /// 1-10,000 characters.
+    #[schema(min_length = 1, max_length = 10000, example = "Stunning!")]
     pub(crate) body: String,
 }
 
+/// Comment on a post
+///
+/// Anyone who can see the post may comment on it.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/{id}/comments",
+    tag = "posts",
+    operation_id = "create_comment",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The post.")),
+    request_body = CommentInput,
+    responses(
+        (status = 201, description = "The new comment.", body = CommentView),
+        (status = 404, description = "`not_found`: no such post, or the viewer may not see it.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn comment(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -261,6 +403,21 @@ async fn comment(
     }
 }
 
+/// A post's comments
+///
+/// The comments on the post, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}/comments",
+    tag = "posts",
+    operation_id = "list_comments",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The post."), crate::openapi::ListQuery),
+    responses(
+        (status = 200, description = "A page of comments, oldest first.", body = List<CommentView>),
+        (status = 404, description = "`not_found`: no such post, or the viewer may not see it.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn comments(
     State(s): State<AppState>,
     viewer: Viewer,

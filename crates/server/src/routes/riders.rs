@@ -27,16 +27,40 @@ pub fn router() -> Router<AppState> {
         .route("/v1/riders/by-handle/{handle}", get(by_handle))
 }
 
-#[derive(Deserialize)]
+/// A new rider.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignUp {
+    /// 3-30 characters of `[a-z0-9_]`, unique among riders.
+    #[schema(pattern = "^[a-z0-9_]{3,30}$", example = "lyon_rider")]
     handle: String,
+    /// The display name: 1-100 characters, not blank.
+    #[schema(min_length = 1, max_length = 100, example = "Camille Martin")]
     name: String,
+    /// 8 to 1,024 characters; stored only as an argon2 hash.
+    #[schema(min_length = 8, max_length = 1024)]
     password: String,
+    /// Left out or `null`: `{}`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::Props>)]
     props: Option<serde_json::Value>,
 }
 
+/// Sign up
+///
+/// Creates a rider and answers with it and a bearer token for it. No token needed.
+#[utoipa::path(
+    post,
+    path = "/v1/riders",
+    tag = "sessions",
+    operation_id = "sign_up",
+    request_body = SignUp,
+    responses(
+        (status = 201, description = "The new rider (`relation` is `self`) and a token.", body = crate::openapi::Session),
+        (status = 400, description = "`invalid_request`: a field breaks its rule (the message names it).", body = crate::openapi::ErrorBody),
+        (status = 409, description = "`conflict`: the handle is taken.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn sign_up(State(s): State<AppState>, Json(input): Json<SignUp>) -> ApiResult<Response> {
     let handle = Handle::parse(&input.handle)?;
     let name = RiderName::parse(&input.name)?;
@@ -51,11 +75,17 @@ async fn sign_up(State(s): State<AppState>, Json(input): Json<SignUp>) -> ApiRes
         ))));
     }
     let cost = s.hash_cost;
+    let permit = s
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let password_hash =
         tokio::task::spawn_blocking(move || auth::hash_password(password.as_str(), cost))
             .await
             .map_err(|e| ApiError::internal(&e))?
             .map_err(|e| ApiError::internal(&e))?;
+    drop(permit);
     let outcome = s
         .engine
         .write(Command::SignUp {
@@ -88,9 +118,11 @@ fn respond_with_rider(
     })
 }
 
-#[derive(Deserialize)]
+/// A rider's credentials.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LogIn {
+    #[schema(example = "lyon_rider")]
     handle: String,
     password: String,
 }
@@ -104,6 +136,23 @@ fn decoy_hash() -> &'static str {
     })
 }
 
+/// Log in
+///
+/// Checks a handle and password and answers with the rider and a new bearer token. A wrong
+/// handle and a wrong password get the same answer, in the same time. No token needed.
+/// At most 30 attempts per handle per minute (429 beyond).
+#[utoipa::path(
+    post,
+    path = "/v1/sessions",
+    tag = "sessions",
+    operation_id = "log_in",
+    request_body = LogIn,
+    responses(
+        (status = 200, description = "The rider and a new token.", body = crate::openapi::Session),
+        (status = 401, description = "`unauthorized`: wrong handle or password.", body = crate::openapi::ErrorBody),
+        (status = 429, description = "`rate_limited`: more than 30 log-in attempts for this handle in a minute.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn log_in(State(s): State<AppState>, Json(input): Json<LogIn>) -> ApiResult<Response> {
     let found = {
         let g = s.engine.read();
@@ -114,7 +163,13 @@ async fn log_in(State(s): State<AppState>, Json(input): Json<LogIn>) -> ApiResul
         Some((id, hash)) => (Some(id), hash),
         None => (None, String::new()),
     };
+    s.check_login(&input.handle)?;
     let password = input.password;
+    let _permit = s
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let ok = tokio::task::spawn_blocking(move || {
         let hash = if hash.is_empty() { decoy_hash() } else { &hash };
         auth::verify_password(&password, hash)
@@ -130,6 +185,20 @@ async fn log_in(State(s): State<AppState>, Json(input): Json<LogIn>) -> ApiResul
     }
 }
 
+/// Log out
+///
+/// Revokes the token of this request, durably: it stops working everywhere at once. Other
+/// tokens of the same rider keep working.
+#[utoipa::path(
+    delete,
+    path = "/v1/sessions/current",
+    tag = "sessions",
+    operation_id = "log_out",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The token is revoked."),
+    )
+)]
 async fn log_out(State(s): State<AppState>, viewer: Viewer) -> ApiResult<StatusCode> {
     s.engine
         .write(Command::RevokeToken {
@@ -140,19 +209,53 @@ async fn log_out(State(s): State<AppState>, viewer: Viewer) -> ApiResult<StatusC
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The viewer's own profile
+///
+/// The rider the token belongs to, with `relation` `self`. An extension of the contract.
+#[utoipa::path(
+    get,
+    path = "/v1/riders/me",
+    tag = "riders",
+    operation_id = "get_me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The viewer.", body = RiderView),
+    )
+)]
 async fn me(State(s): State<AppState>, viewer: Viewer) -> ApiResult<Response> {
     respond_with_rider(&s, viewer.id, StatusCode::OK, None)
 }
 
-#[derive(Deserialize)]
+/// Changes to the viewer's profile; fields left out (or `null`) stay as they are.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateMe {
+    /// The new display name: 1-100 characters, not blank.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    /// Merged into the current `props`: a `null` value removes its key.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::PropsPatch>)]
     props: Option<serde_json::Value>,
 }
 
+/// Update the viewer's profile
+///
+/// Replaces `name` if given and merges `props` into the current ones (a `null` value removes
+/// its key; keys left out are kept), then answers with the updated rider.
+#[utoipa::path(
+    patch,
+    path = "/v1/riders/me",
+    tag = "riders",
+    operation_id = "update_me",
+    security(("bearer" = [])),
+    request_body = UpdateMe,
+    responses(
+        (status = 200, description = "The updated viewer.", body = RiderView),
+        (status = 400, description = "`invalid_request`: the name or a property breaks its rule, or the merged `props` would hold more than 64 keys.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn update_me(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -174,6 +277,22 @@ async fn update_me(
     respond_with_rider(&s, viewer.id, StatusCode::OK, None)
 }
 
+/// A rider by id
+///
+/// The rider's profile as the viewer sees it: `relation` says how the viewer stands to them and
+/// `post_count` counts only the posts the viewer may see.
+#[utoipa::path(
+    get,
+    path = "/v1/riders/{id}",
+    tag = "riders",
+    operation_id = "get_rider",
+    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The rider's id.")),
+    responses(
+        (status = 200, description = "The rider.", body = RiderView),
+        (status = 404, description = "`not_found`: no such rider.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn by_id(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -185,6 +304,21 @@ async fn by_id(
     Ok(json(StatusCode::OK, &RiderView::of(&g, viewer.id, r)))
 }
 
+/// A rider by handle
+///
+/// Like `GET /v1/riders/{id}`, found by handle.
+#[utoipa::path(
+    get,
+    path = "/v1/riders/by-handle/{handle}",
+    tag = "riders",
+    operation_id = "get_rider_by_handle",
+    security(("bearer" = [])),
+    params(("handle" = String, Path, description = "The rider's handle.")),
+    responses(
+        (status = 200, description = "The rider.", body = RiderView),
+        (status = 404, description = "`not_found`: no rider has this handle.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn by_handle(
     State(s): State<AppState>,
     viewer: Viewer,
