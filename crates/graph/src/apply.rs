@@ -56,23 +56,24 @@ impl Graph {
                 {
                     return;
                 }
-                if self
-                    .friendships
-                    .insert(pair(*requester, *accepter), (*requester, *since))
-                    .is_none()
-                {
+                let key = pair(*requester, *accepter);
+                // Re-applying keeps the first metadata: who asked and since when.
+                if let std::collections::hash_map::Entry::Vacant(e) = self.friendships.entry(key) {
+                    e.insert((*requester, *since));
                     for (a, b) in [(requester, accepter), (accepter, requester)] {
                         if let Some(r) = self.riders.get_mut(a) {
                             sorted::insert(&mut r.friends, *b);
+                            sorted::insert(&mut r.friends_by_time, (*since, *b));
                         }
                     }
                 }
             }
             Change::DeleteFriendship { a, b } => {
-                if self.friendships.remove(&pair(*a, *b)).is_some() {
+                if let Some((_, since)) = self.friendships.remove(&pair(*a, *b)) {
                     for (x, y) in [(a, b), (b, a)] {
                         if let Some(r) = self.riders.get_mut(x) {
                             sorted::remove(&mut r.friends, y);
+                            sorted::remove(&mut r.friends_by_time, &(since, *y));
                         }
                     }
                 }
@@ -85,11 +86,16 @@ impl Graph {
                     posts: Vec::new(),
                     public_posts: Vec::new(),
                 });
-                self.interest_keys.entry(name.key()).or_insert(*id);
+                let first = *self.interest_keys.entry(name.key()).or_insert(*id);
+                if first != *id {
+                    // Imported names that differ only in case: one interest to the API.
+                    self.interest_alias.insert(*id, first);
+                }
             }
             Change::Follow {
                 rider, interest, ..
             } => {
+                let interest = &self.canonical_interest(*interest);
                 let (Some(r), Some(i)) =
                     (self.riders.get_mut(rider), self.interests.get_mut(interest))
                 else {
@@ -101,6 +107,7 @@ impl Graph {
                 }
             }
             Change::Unfollow { rider, interest } => {
+                let interest = &self.canonical_interest(*interest);
                 let Some(r) = self.riders.get_mut(rider) else {
                     return;
                 };
@@ -149,6 +156,7 @@ impl Graph {
                 props: r.props.clone(),
                 created_at: r.created_at,
                 friends: Vec::new(),
+                friends_by_time: Vec::new(),
                 requests_out: Vec::new(),
                 requests_in: Vec::new(),
                 follows: Vec::new(),
@@ -171,7 +179,12 @@ impl Graph {
         if public {
             push_sorted(&mut author.public_posts, key);
         }
-        for i in &p.interests {
+        let tags: Vec<_> = p
+            .interests
+            .iter()
+            .map(|i| self.canonical_interest(*i))
+            .collect();
+        for i in &tags {
             if let Some(interest) = self.interests.get_mut(i) {
                 push_sorted(&mut interest.posts, key);
                 if public {
@@ -205,7 +218,12 @@ impl Graph {
             sorted::remove(&mut author.posts, &key);
             sorted::remove(&mut author.public_posts, &key);
         }
-        for i in &p.interests {
+        let tags: Vec<_> = p
+            .interests
+            .iter()
+            .map(|i| self.canonical_interest(*i))
+            .collect();
+        for i in &tags {
             if let Some(interest) = self.interests.get_mut(i) {
                 sorted::remove(&mut interest.posts, &key);
                 sorted::remove(&mut interest.public_posts, &key);

@@ -17,6 +17,8 @@ pub struct Rider {
     pub created_at: Timestamp,
     /// Friends, ascending.
     pub(crate) friends: Vec<RiderId>,
+    /// The same friends by (friendship time, id), ascending: the order of the friends list.
+    pub(crate) friends_by_time: Vec<(Timestamp, RiderId)>,
     /// Pending requests this rider sent, ascending by recipient.
     pub(crate) requests_out: Vec<RiderId>,
     /// Pending requests this rider received, ascending by (time, sender).
@@ -132,6 +134,9 @@ pub struct Graph {
     /// Case-folded name -> interest. Where an import brought two names that differ only in case,
     /// the first one loaded answers for both.
     pub(crate) interest_keys: FxHashMap<String, InterestId>,
+    /// An interest whose name differs only in case from an earlier one -> that earlier one.
+    /// Only imports create such pairs; follows and tags go to the earlier interest.
+    pub(crate) interest_alias: FxHashMap<InterestId, InterestId>,
     pub(crate) posts: FxHashMap<PostId, Post>,
     pub(crate) comments: FxHashMap<CommentId, Comment>,
     pub(crate) revoked: FxHashSet<u64>,
@@ -191,6 +196,11 @@ impl Graph {
             .chain(comments)
             .max()
             .unwrap_or_default()
+    }
+
+    /// The interest that answers for `id` (itself, unless an import brought a case variant).
+    pub fn canonical_interest(&self, id: InterestId) -> InterestId {
+        self.interest_alias.get(&id).copied().unwrap_or(id)
     }
 
     pub fn is_revoked(&self, token_id: u64) -> bool {

@@ -51,28 +51,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "the request body must be a JSON document",
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            use serde_json::error::Category;
-            match inner.classify() {
-                Category::Syntax | Category::Eof | Category::Io => Err(ApiError::new(
-                    ErrorCode::InvalidJson,
-                    format!("malformed JSON: {inner}"),
-                )),
-                Category::Data => {
-                    let field = if path == "." { "body".to_owned() } else { path };
-                    Err(ApiError::invalid(
-                        &field,
-                        strip_position(&inner.to_string()),
-                    ))
-                }
-            }
-        }
-    }
+    // Syntax first, over the whole body: a body is exactly one JSON document (trailing bytes,
+    // truncation and nesting too deep are `invalid_json`, even after a field of the wrong type).
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidJson, format!("malformed JSON: {e}")))?;
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "request".to_owned()
+        } else {
+            path
+        };
+        ApiError::invalid(&field, strip_position(&e.into_inner().to_string()))
+    })
 }
 
 /// serde_json appends " at line L column C"; the field path says more to a client.

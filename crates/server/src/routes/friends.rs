@@ -222,7 +222,7 @@ async fn unfriend(
 
 /// A rider's friends
 ///
-/// The friends of `{id}`, by ascending id.
+/// The friends of `{id}`, newest friendship first.
 #[utoipa::path(
     get,
     path = "/v1/riders/{id}/friends",
@@ -231,7 +231,7 @@ async fn unfriend(
     security(("bearer" = [])),
     params(("id" = u64, Path, description = "The rider."), crate::openapi::ListQuery),
     responses(
-        (status = 200, description = "A page of riders, by ascending id.", body = List<RiderSummary>),
+        (status = 200, description = "A page of riders, newest friendship first.", body = List<RiderSummary>),
         (status = 404, description = "`not_found`: no such rider.", body = crate::openapi::ErrorBody),
     )
 )]
@@ -243,21 +243,23 @@ async fn friends(
 ) -> ApiResult<Response> {
     let id = RiderId(parse_id("id", &id)?);
     let scope = format!("friends:{id}");
-    let after = page
+    let before = page
         .cursor
         .as_deref()
         .map(|c| cursor::decode(&s.keys, &scope, c))
         .transpose()?
-        .map(|(_, id)| RiderId(id));
+        .map(|(t, id)| (Timestamp(t), RiderId(id)));
     let g = s.engine.read();
     let r = g.rider(id).ok_or_else(|| ApiError::not_found("rider"))?;
-    let p = g.friends_of(r, after, page.limit);
+    let p = g.friends_of(r, before, page.limit);
     let items: Vec<RiderSummary> = p
         .items
         .iter()
         .filter_map(|f| g.rider(*f).map(RiderSummary::of))
         .collect();
-    let next_cursor = p.next.map(|id| cursor::encode(&s.keys, &scope, 0, id.0));
+    let next_cursor = p
+        .next
+        .map(|(t, id)| cursor::encode(&s.keys, &scope, t.millis(), id.0));
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
