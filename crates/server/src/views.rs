@@ -167,8 +167,10 @@ pub struct List<T> {
 
 /// Serializes `body` with `status` as an `application/json` response.
 pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => (
+    // Sized for a feed page, so serializing one rarely reallocates.
+    let mut bytes = Vec::with_capacity(4096);
+    match serde_json::to_writer(&mut bytes, body) {
+        Ok(()) => (
             status,
             [(
                 header::CONTENT_TYPE,
