@@ -66,6 +66,8 @@ impl Graph {
                             sorted::insert(&mut r.friends_by_time, (*since, *b));
                         }
                     }
+                    self.timeline_befriended(*requester, *accepter);
+                    self.timeline_befriended(*accepter, *requester);
                 }
             }
             Change::DeleteFriendship { a, b } => {
@@ -76,6 +78,8 @@ impl Graph {
                             sorted::remove(&mut r.friends_by_time, &(since, *y));
                         }
                     }
+                    self.timeline_unfriended(*a, *b);
+                    self.timeline_unfriended(*b, *a);
                 }
             }
             Change::CreateInterest { id, name } => {
@@ -162,8 +166,11 @@ impl Graph {
                 follows: Vec::new(),
                 posts: Vec::new(),
                 public_posts: Vec::new(),
+                heavy_friends: Vec::new(),
+                friend_timeline: None,
             },
         );
+        self.weigh_new_rider(r.id);
     }
 
     fn create_post(&mut self, p: &PostRecord) {
@@ -175,10 +182,11 @@ impl Graph {
         };
         let key = (p.created_at, p.id);
         let public = p.visibility == Visibility::Public;
-        push_sorted(&mut author.posts, key);
+        sorted::push(&mut author.posts, key);
         if public {
-            push_sorted(&mut author.public_posts, key);
+            sorted::push(&mut author.public_posts, key);
         }
+        self.timelines_add_post(p.author, key);
         let tags: Vec<_> = p
             .interests
             .iter()
@@ -186,9 +194,9 @@ impl Graph {
             .collect();
         for i in &tags {
             if let Some(interest) = self.interests.get_mut(i) {
-                push_sorted(&mut interest.posts, key);
+                sorted::push(&mut interest.posts, key);
                 if public {
-                    push_sorted(&mut interest.public_posts, key);
+                    sorted::push(&mut interest.public_posts, key);
                 }
             }
         }
@@ -218,6 +226,7 @@ impl Graph {
             sorted::remove(&mut author.posts, &key);
             sorted::remove(&mut author.public_posts, &key);
         }
+        self.timelines_remove_post(p.author, key);
         let tags: Vec<_> = p
             .interests
             .iter()
@@ -242,7 +251,7 @@ impl Graph {
         let Some(post) = self.posts.get_mut(&c.post) else {
             return;
         };
-        push_sorted(&mut post.comments, (c.created_at, c.id));
+        sorted::push(&mut post.comments, (c.created_at, c.id));
         self.comments.insert(
             c.id,
             Comment {
@@ -253,14 +262,5 @@ impl Graph {
                 created_at: c.created_at,
             },
         );
-    }
-}
-
-/// Appends when `x` is the newest (the common case: live writes), else inserts in order.
-fn push_sorted<T: Ord>(v: &mut Vec<T>, x: T) {
-    if v.last().is_none_or(|last| *last < x) {
-        v.push(x);
-    } else {
-        sorted::insert(v, x);
     }
 }

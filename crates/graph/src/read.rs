@@ -149,6 +149,8 @@ impl Graph {
 
     /// The news feed: the viewer's own posts, their friends' posts, and public posts with an
     /// interest the viewer follows; newest first, each post once, strictly older than `before`.
+    /// A heavy viewer's friends' posts come from its materialised timeline, a light viewer's
+    /// from each friend's list; the answer is the same either way.
     pub fn feed(
         &self,
         viewer: RiderId,
@@ -161,12 +163,18 @@ impl Graph {
                 next: None,
             };
         };
-        let mut sources: Vec<&[FeedKey]> =
-            Vec::with_capacity(1 + v.friends.len() + v.follows.len());
+        let friend_sources = if v.is_heavy() { 1 } else { v.friends.len() };
+        let mut sources: Vec<&[FeedKey]> = Vec::with_capacity(1 + friend_sources + v.follows.len());
         sources.push(&v.posts);
-        for f in &v.friends {
-            if let Some(friend) = self.riders.get(f) {
-                sources.push(&friend.posts);
+        match &v.friend_timeline {
+            // Heavy: the friends' posts are kept merged (see `timeline.rs`).
+            Some(timeline) => sources.push(timeline),
+            None => {
+                for f in &v.friends {
+                    if let Some(friend) = self.riders.get(f) {
+                        sources.push(&friend.posts);
+                    }
+                }
             }
         }
         for i in &v.follows {

@@ -42,3 +42,119 @@ pub(crate) fn above<'a, T: Ord>(v: &'a [T], bound: Option<&T>) -> &'a [T] {
         None => v,
     }
 }
+
+/// Inserts `x` keeping `v` sorted, appending when it is the greatest (the common case: live
+/// writes are the newest); false if it was already there.
+pub(crate) fn push<T: Ord>(v: &mut Vec<T>, x: T) -> bool {
+    if v.last().is_none_or(|last| *last < x) {
+        v.push(x);
+        true
+    } else {
+        insert(v, x)
+    }
+}
+
+/// Merges ascending `add` into ascending `v`; the two must share no element. Works from the back
+/// in place: each element of `add` finds its place by binary search and the elements of `v`
+/// above it move up in one block, so the elements below `add`'s smallest do not move at all.
+pub(crate) fn merge_disjoint<T: Ord + Copy>(v: &mut Vec<T>, add: &[T]) {
+    // `v[..end]` holds the elements of `v` not yet moved, `v[dst..]` the merged tail.
+    let mut end = v.len();
+    // Grows `v`; the new tail is overwritten below.
+    v.extend_from_slice(add);
+    let mut dst = v.len();
+    for x in add.iter().rev() {
+        let pos = v[..end].partition_point(|y| y < x);
+        debug_assert!(pos == end || v[pos] != *x, "merge_disjoint: shared element");
+        let above = end - pos;
+        v.copy_within(pos..end, dst - above);
+        dst -= above + 1;
+        v[dst] = *x;
+        end = pos;
+    }
+}
+
+/// Removes from ascending `v` every element of ascending `gone` (absent ones are skipped): each
+/// is found by binary search and the elements between two removed ones move down in one block.
+/// Returns how many were removed.
+pub(crate) fn remove_all<T: Ord + Copy>(v: &mut Vec<T>, gone: &[T]) -> usize {
+    // `v[..write]` is final; `v[read..]` is still to be looked at.
+    let (mut read, mut write) = (0, 0);
+    for x in gone {
+        let Ok(i) = v[read..].binary_search(x) else {
+            continue;
+        };
+        let pos = read + i;
+        if write != read {
+            v.copy_within(read..pos, write);
+        }
+        write += pos - read;
+        read = pos + 1;
+    }
+    let len = v.len();
+    if write != read {
+        v.copy_within(read..len, write);
+    }
+    v.truncate(write + len - read);
+    len - v.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SplitMix64, so the cases replay exactly.
+    fn rng(seed: &mut u64) -> u64 {
+        *seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Splits 0..n at random into two ascending, disjoint lists, the first of a random share.
+    fn split(seed: &mut u64, n: u64) -> (Vec<u64>, Vec<u64>) {
+        let percent = rng(seed) % 101;
+        (0..n).partition(|_| rng(seed) % 100 < percent)
+    }
+
+    #[test]
+    fn merge_disjoint_equals_sorting_the_union() {
+        let mut seed = 1;
+        for case in 0..500 {
+            let n = rng(&mut seed) % 40;
+            let (mut v, add) = split(&mut seed, n);
+            let mut expected: Vec<u64> = v.iter().chain(&add).copied().collect();
+            expected.sort_unstable();
+            merge_disjoint(&mut v, &add);
+            assert_eq!(v, expected, "case {case}");
+        }
+    }
+
+    #[test]
+    fn remove_all_removes_exactly_the_present_elements() {
+        let mut seed = 2;
+        for case in 0..500 {
+            let n = rng(&mut seed) % 40;
+            let (keep, gone) = split(&mut seed, n);
+            // Some of `gone` is not in `v` at all: those are skipped.
+            let absent: Vec<u64> = gone.iter().copied().filter(|x| x % 3 == 0).collect();
+            let mut v: Vec<u64> = keep.iter().chain(&gone).copied().collect();
+            v.retain(|x| !absent.contains(x));
+            v.sort_unstable();
+            let removed = remove_all(&mut v, &gone);
+            assert_eq!(v, keep, "case {case}");
+            assert_eq!(removed, gone.len() - absent.len(), "case {case}");
+        }
+    }
+
+    #[test]
+    fn push_appends_or_inserts_once() {
+        let mut v = vec![2, 4];
+        assert!(push(&mut v, 5));
+        assert!(push(&mut v, 3));
+        assert!(!push(&mut v, 5));
+        assert!(!push(&mut v, 3));
+        assert_eq!(v, vec![2, 3, 4, 5]);
+    }
+}

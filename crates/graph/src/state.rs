@@ -29,6 +29,11 @@ pub struct Rider {
     pub(crate) posts: Vec<FeedKey>,
     /// The rider's public posts, ascending (what a stranger sees).
     pub(crate) public_posts: Vec<FeedKey>,
+    /// The rider's friends that are heavy, ascending: where a new post of theirs is pushed.
+    pub(crate) heavy_friends: Vec<RiderId>,
+    /// For a heavy rider only: exactly the union of its friends' `posts`, ascending (see
+    /// `timeline.rs`). `Some` means heavy.
+    pub(crate) friend_timeline: Option<Vec<FeedKey>>,
 }
 
 impl Rider {
@@ -46,6 +51,21 @@ impl Rider {
 
     pub fn has_requested(&self, other: RiderId) -> bool {
         crate::sorted::contains(&self.requests_out, &other)
+    }
+
+    /// Whether the rider's feed reads a materialised timeline of its friends' posts.
+    pub fn is_heavy(&self) -> bool {
+        self.friend_timeline.is_some()
+    }
+
+    /// A heavy rider's timeline: every post of every friend, ascending. `None` when light.
+    pub fn friend_timeline(&self) -> Option<&[FeedKey]> {
+        self.friend_timeline.as_deref()
+    }
+
+    /// The rider's heavy friends, ascending.
+    pub fn heavy_friends(&self) -> &[RiderId] {
+        &self.heavy_friends
     }
 }
 
@@ -121,10 +141,17 @@ pub struct Stats {
     pub likes: usize,
     pub comments: usize,
     pub revoked_tokens: usize,
+    /// Riders whose feed reads a materialised friend timeline.
+    pub heavy_riders: usize,
+    /// Entries in all friend timelines (16 bytes each).
+    pub timeline_entries: usize,
 }
 
+/// Friends from which a rider's feed reads a materialised timeline, unless configured otherwise.
+pub const DEFAULT_HEAVY_THRESHOLD: usize = 256;
+
 /// The whole committed state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Graph {
     pub(crate) riders: FxHashMap<RiderId, Rider>,
     pub(crate) handles: FxHashMap<String, RiderId>,
@@ -141,11 +168,43 @@ pub struct Graph {
     pub(crate) comments: FxHashMap<CommentId, Comment>,
     pub(crate) revoked: FxHashSet<u64>,
     pub(crate) stats: Stats,
+    /// A light rider becomes heavy at this many friends, and a heavy one light below half of it.
+    pub(crate) heavy_at: usize,
+}
+
+impl Default for Graph {
+    fn default() -> Self {
+        Self::with_heavy_threshold(DEFAULT_HEAVY_THRESHOLD)
+    }
 }
 
 impl Graph {
+    /// An empty graph with the [`DEFAULT_HEAVY_THRESHOLD`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty graph whose riders become heavy at `n` friends and light again below `n / 2`
+    /// (`usize::MAX`: every feed is merged on read; 0: every rider is heavy).
+    pub fn with_heavy_threshold(n: usize) -> Self {
+        Graph {
+            riders: FxHashMap::default(),
+            handles: FxHashMap::default(),
+            friendships: FxHashMap::default(),
+            interests: FxHashMap::default(),
+            interest_keys: FxHashMap::default(),
+            interest_alias: FxHashMap::default(),
+            posts: FxHashMap::default(),
+            comments: FxHashMap::default(),
+            revoked: FxHashSet::default(),
+            stats: Stats::default(),
+            heavy_at: n,
+        }
+    }
+
+    /// Friends from which a rider becomes heavy.
+    pub fn heavy_threshold(&self) -> usize {
+        self.heavy_at
     }
 
     pub fn stats(&self) -> Stats {

@@ -76,6 +76,8 @@ pub fn render(engine: &Engine) -> String {
         ("likes", stats.likes),
         ("comments", stats.comments),
         ("revoked_tokens", stats.revoked_tokens),
+        ("heavy_riders", stats.heavy_riders),
+        ("timeline_entries", stats.timeline_entries),
     ] {
         gauge!("pillion_graph_entries", "kind" => name).set(v as f64);
     }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use pillion_graph::{FeedKey, Graph, Relation};
+use pillion_graph::{FeedKey, Graph, Relation, DEFAULT_HEAVY_THRESHOLD};
 use pillion_model::{
     Change, Handle, InterestId, InterestName, PostBody, PostId, PostRecord, Props, RiderId,
     RiderName, RiderRecord, Timestamp, Visibility,
@@ -19,8 +19,6 @@ const HOT_FOLLOW_PERCENT: u64 = 52;
 const HOT_TAG_PERCENT: u64 = 27;
 const VIRAL_LIKES: usize = 5_000;
 pub const PAGE: usize = 10;
-/// Friends from which a hybrid would keep a materialised timeline for a rider.
-const HYBRID_THRESHOLD: usize = 256;
 
 /// SplitMix64: small, seedable, good enough for synthetic data.
 struct Rng(u64);
@@ -75,7 +73,7 @@ pub struct Synth {
     pub next_id: u64,
 }
 
-fn rider_record(id: u64) -> Change {
+pub fn rider_record(id: u64) -> Change {
     Change::CreateRider(RiderRecord {
         id: RiderId(id),
         handle: Handle::from_trusted(format!("rider{id}")),
@@ -117,10 +115,17 @@ pub fn post_change(
     })
 }
 
+/// The network with the engine's default heavy threshold: the hybrid feed.
 pub fn build() -> Synth {
+    build_with(DEFAULT_HEAVY_THRESHOLD)
+}
+
+/// The same network (same seed, same ids) with riders heavy from `heavy_threshold` friends;
+/// `usize::MAX` gives the pure fan-out-on-read engine.
+pub fn build_with(heavy_threshold: usize) -> Synth {
     let started = Instant::now();
     let mut rng = Rng(0x5EED_F00D);
-    let mut g = Graph::new();
+    let mut g = Graph::with_heavy_threshold(heavy_threshold);
     // Ids: riders 1..=RIDERS, then the measured viewers, then interests, then posts.
     for id in 1..=RIDERS as u64 {
         g.apply(&rider_record(id));
@@ -324,36 +329,40 @@ impl Synth {
 
     fn describe(&self, took: Duration) {
         let st = self.g.stats();
+        let threshold = self.g.heavy_threshold();
+        if threshold == usize::MAX {
+            eprintln!("synthetic graph without heavy riders built in {took:.1?}");
+            return;
+        }
         let degrees: Vec<usize> = (1..=RIDERS as u64)
             .map(|id| self.g.rider(RiderId(id)).unwrap().friends().len())
             .collect();
         let max_degree = degrees.iter().max().copied().unwrap_or(0);
         let at_least = |d: usize| degrees.iter().filter(|x| **x >= d).count();
-        let heavy = |r: RiderId| self.g.rider(r).unwrap().friends().len() >= HYBRID_THRESHOLD;
         let hot = self.g.interest(self.interests[0]).unwrap();
         // Entries a full fan-out on write would hold: every post in its author's and each
         // friend's timeline, and each public post in every follower's of each of its interests.
         let mut friend_entries = 0usize;
         let mut interest_entries = 0usize;
-        // A hybrid pushes a post only into the timelines of the author's heavy friends.
-        let mut hybrid_entries = 0usize;
-        let mut hybrid_max = 0usize;
+        // The hybrid pushes a post into the timelines of its author's heavy friends only.
+        let mut pushes_max = 0usize;
         for id in 1..self.next_id {
             let Some(p) = self.g.post(PostId(id)) else {
                 continue;
             };
-            let friends = self.g.rider(p.author).unwrap().friends();
-            friend_entries += 1 + friends.len();
-            let pushes =
-                friends.iter().filter(|f| heavy(**f)).count() + usize::from(heavy(p.author));
-            hybrid_entries += pushes;
-            hybrid_max = hybrid_max.max(pushes);
+            let author = self.g.rider(p.author).unwrap();
+            friend_entries += 1 + author.friends().len();
+            pushes_max = pushes_max.max(author.heavy_friends().len());
             if p.visibility == Visibility::Public {
                 for i in &p.interests {
                     interest_entries += self.g.interest(*i).unwrap().follower_count();
                 }
             }
         }
+        let heavy_links: usize = (1..self.next_id)
+            .filter_map(|id| self.g.rider(RiderId(id)))
+            .map(|r| r.heavy_friends().len())
+            .sum();
         let hot_public = self
             .g
             .interest_posts(self.v.stranger, "interest 0", None, 100_000)
@@ -376,22 +385,24 @@ impl Synth {
              and {interest_entries} more for interests ({} MiB at 16 bytes each)",
             ((friend_entries + interest_entries) * 16) >> 20
         );
-        let heavy_riders = (1..self.next_id)
-            .filter(|id| {
-                self.g
-                    .rider(RiderId(*id))
-                    .is_some_and(|_| heavy(RiderId(*id)))
-            })
-            .count();
         eprintln!(
-            "riders with >=100 / >={HYBRID_THRESHOLD} / >=1000 friends: {} / {} / {}; \
-             a hybrid materialising friends' posts for the {heavy_riders} riders with \
-             >={HYBRID_THRESHOLD} friends holds {hybrid_entries} entries, \
-             {:.2} pushes per post on average, {hybrid_max} at most",
+            "riders with >=100 / >={threshold} / >=1000 friends: {} / {} / {}; the hybrid's \
+             {} heavy riders hold {} timeline entries ({} KiB at 16 bytes) and {heavy_links} \
+             heavy-friend links ({} KiB at 8 bytes); a post is pushed into {:.2} timelines on \
+             average, {pushes_max} at most; heavy friends of the measured writers: {:?}",
             at_least(100),
-            at_least(HYBRID_THRESHOLD),
+            at_least(threshold),
             at_least(1_000),
-            hybrid_entries as f64 / st.posts as f64,
+            st.heavy_riders,
+            st.timeline_entries,
+            (st.timeline_entries * 16) >> 10,
+            (heavy_links * 8) >> 10,
+            st.timeline_entries as f64 / st.posts as f64,
+            self.v
+                .by_friends
+                .iter()
+                .map(|(l, v)| (*l, self.g.rider(*v).unwrap().heavy_friends().len()))
+                .collect::<Vec<_>>(),
         );
     }
 }

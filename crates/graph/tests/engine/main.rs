@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod apply;
+mod batching;
+mod hybrid;
 mod model;
 mod plan;
 mod reads;

@@ -1,19 +1,17 @@
 //! Differential tests: random operation sequences applied to the engine and to a tiny, obviously
-//! correct model, compared after every step; and batched planning (the writer's key rule)
-//! compared with planning one command at a time.
+//! correct model, compared after every step, with riders light, and turning heavy and light
+//! again under tiny heavy thresholds.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
-use pillion_graph::{Graph, Key, Planner};
+use pillion_graph::{Graph, DEFAULT_HEAVY_THRESHOLD};
 use pillion_model::Visibility::{Friends, Public};
-use pillion_model::{
-    Change, Command, CommentBody, CommentId, Error, Handle, InterestId, InterestName, Outcome,
-    PostBody, PostId, Props, RiderId, RiderName, Visibility,
-};
+use pillion_model::{Change, CommentId, InterestId, PostId, RiderId, Visibility};
 
 use crate::world::{
-    created_posts, created_riders, friends_who_liked, snapshot, walk, whole_suggestions, Rng, World,
+    check_timelines, created_posts, created_riders, friends_who_liked, snapshot, walk,
+    whole_suggestions, Rng, World,
 };
 
 struct NaivePost {
@@ -27,8 +25,8 @@ struct NaivePost {
 
 /// The obviously correct model: plain sets, and every answer computed by brute force.
 #[derive(Default)]
-struct Naive {
-    riders: Vec<RiderId>,
+pub(crate) struct Naive {
+    pub riders: Vec<RiderId>,
     friends: BTreeSet<(RiderId, RiderId)>,
     /// (from, to)
     requests: BTreeSet<(RiderId, RiderId)>,
@@ -61,7 +59,11 @@ impl Naive {
         keys.into_iter().map(|(_, id)| id).collect()
     }
 
-    fn feed(&self, v: RiderId) -> Vec<PostId> {
+    pub fn post_ids(&self) -> Vec<PostId> {
+        self.posts.keys().copied().collect()
+    }
+
+    pub fn feed(&self, v: RiderId) -> Vec<PostId> {
         self.newest_first(|p| {
             p.author == v
                 || self.are_friends(v, p.author)
@@ -169,7 +171,7 @@ fn check_viewer(g: &Graph, m: &Naive, v: RiderId, rng: &mut Rng, step: usize) {
 }
 
 /// One random step, applied to both the engine (as changes) and the model.
-fn random_step(w: &mut World, m: &mut Naive, rng: &mut Rng) {
+pub(crate) fn random_step(w: &mut World, m: &mut Naive, rng: &mut Rng) {
     let a = rng.pick(&m.riders);
     let b = rng.pick(&m.riders);
     let post = (!m.posts.is_empty()).then(|| {
@@ -263,8 +265,34 @@ fn random_step(w: &mut World, m: &mut Naive, rng: &mut Rng) {
     }
 }
 
-fn random_world(seed: u64, riders: usize) -> (World, Naive, Rng) {
-    let mut w = World::new();
+/// Befriends (`grow`) or unfriends a random pair half of the time: alternating phases of each
+/// swing friend counts far up and down, so riders cross small heavy thresholds both ways.
+pub(crate) fn churn_friendships(w: &mut World, m: &mut Naive, rng: &mut Rng, grow: bool) {
+    if rng.chance(50) {
+        return;
+    }
+    if grow {
+        let (a, b) = (rng.pick(&m.riders), rng.pick(&m.riders));
+        if a != b && !m.are_friends(a, b) && !m.pending_either_way(a, b) {
+            w.befriend(a, b);
+            m.friends.insert((a.min(b), a.max(b)));
+        }
+    } else if let Some(&(a, b)) = m.friends.iter().nth(rng.below(m.friends.len() + 1)) {
+        w.unfriend(b, a);
+        m.friends.remove(&(a, b));
+    }
+}
+
+/// Heavy thresholds the random histories run with: the default (no rider of these small worlds
+/// gets near it, so all stay light) and tiny ones, so riders turn heavy and light again often.
+const THRESHOLDS: [usize; 3] = [DEFAULT_HEAVY_THRESHOLD, 2, 3];
+
+pub(crate) fn random_world(
+    seed: u64,
+    riders: usize,
+    heavy_threshold: usize,
+) -> (World, Naive, Rng) {
+    let mut w = World::with_heavy_threshold(heavy_threshold);
     let mut m = Naive {
         riders: w.riders("r", riders),
         ..Naive::default()
@@ -276,195 +304,105 @@ fn random_world(seed: u64, riders: usize) -> (World, Naive, Rng) {
     (w, m, Rng::new(seed))
 }
 
+/// Counts riders turning heavy and light between two looks at the graph.
+#[derive(Default)]
+pub(crate) struct Crossings {
+    pub up: usize,
+    pub down: usize,
+}
+
+impl Crossings {
+    pub fn weights(g: &Graph, riders: &[RiderId]) -> Vec<bool> {
+        riders
+            .iter()
+            .map(|r| g.rider(*r).unwrap().is_heavy())
+            .collect()
+    }
+
+    pub fn count(&mut self, before: &[bool], after: &[bool]) {
+        for (b, a) in before.iter().zip(after) {
+            match (b, a) {
+                (false, true) => self.up += 1,
+                (true, false) => self.down += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
 #[test]
 fn engine_matches_a_brute_force_model_after_every_step() {
-    for seed in 1..=4 {
-        let (mut w, mut m, mut rng) = random_world(seed, 12);
-        for step in 0..400 {
-            random_step(&mut w, &mut m, &mut rng);
-            let v = rng.pick(&m.riders);
-            check_viewer(&w.g, &m, v, &mut rng, step);
+    for threshold in THRESHOLDS {
+        let mut crossings = Crossings::default();
+        for seed in 1..=4 {
+            let (mut w, mut m, mut rng) = random_world(seed, 12, threshold);
+            for step in 0..400 {
+                let before = Crossings::weights(&w.g, &m.riders);
+                churn_friendships(&mut w, &mut m, &mut rng, step / 50 % 2 == 0);
+                random_step(&mut w, &mut m, &mut rng);
+                crossings.count(&before, &Crossings::weights(&w.g, &m.riders));
+                let v = rng.pick(&m.riders);
+                check_viewer(&w.g, &m, v, &mut rng, step);
+                check_timelines(
+                    &w.g,
+                    &m.riders,
+                    &format!("threshold {threshold}, step {step}"),
+                );
+            }
+            for &v in &m.riders.clone() {
+                check_viewer(&w.g, &m, v, &mut rng, usize::MAX);
+            }
+            assert_eq!(w.g.stats().posts, m.posts.len());
+            assert_eq!(
+                w.g.stats().likes,
+                m.posts.values().map(|p| p.likers.len()).sum::<usize>()
+            );
+            assert_eq!(w.g.stats().friendships, m.friends.len());
+            assert_eq!(w.g.stats().pending_requests, m.requests.len());
+            assert_eq!(w.g.stats().follows, m.follows.len());
+            assert_eq!(
+                w.g.stats().comments,
+                m.posts.values().map(|p| p.comments.len()).sum::<usize>()
+            );
         }
-        for &v in &m.riders.clone() {
-            check_viewer(&w.g, &m, v, &mut rng, usize::MAX);
+        // The tiny thresholds must really exercise both directions.
+        if threshold < 12 {
+            assert!(
+                crossings.up >= 20 && crossings.down >= 20,
+                "threshold {threshold}: {} up, {} down",
+                crossings.up,
+                crossings.down
+            );
         }
-        assert_eq!(w.g.stats().posts, m.posts.len());
-        assert_eq!(
-            w.g.stats().likes,
-            m.posts.values().map(|p| p.likers.len()).sum::<usize>()
-        );
-        assert_eq!(w.g.stats().friendships, m.friends.len());
-        assert_eq!(w.g.stats().pending_requests, m.requests.len());
-        assert_eq!(w.g.stats().follows, m.follows.len());
-        assert_eq!(
-            w.g.stats().comments,
-            m.posts.values().map(|p| p.comments.len()).sum::<usize>()
-        );
     }
 }
 
 #[test]
 fn a_random_history_applied_twice_change_by_change_answers_alike() {
-    for seed in 10..=12 {
-        let (mut w, mut m, mut rng) = random_world(seed, 10);
-        for _ in 0..300 {
-            random_step(&mut w, &mut m, &mut rng);
-        }
-        let mut twice = Graph::new();
-        for c in &w.log {
-            twice.apply(c);
-            twice.apply(c);
-        }
-        let riders = created_riders(&w.log);
-        let posts = created_posts(&w.log);
-        let names = ["bmw gs", "LYON", "ölpest"];
-        assert_eq!(
-            snapshot(&twice, &riders, &posts, &names),
-            snapshot(&w.g, &riders, &posts, &names),
-            "seed {seed}"
-        );
-    }
-}
-
-/// A random command over a fixed cast, including ones that will be refused.
-fn random_command(rng: &mut Rng, riders: &[RiderId], posts: &[PostId]) -> Command {
-    let a = rng.pick(riders);
-    let b = rng.pick(riders);
-    let p = rng.pick(posts);
-    let names = ["Alps", "ALPS", "alps", "Lyon", "GS", "gs"];
-    let name = InterestName::parse(rng.pick(&names)).unwrap();
-    match rng.below(15) {
-        0 | 1 => Command::FriendRequest { from: a, to: b },
-        2 => Command::AcceptRequest { rider: a, from: b },
-        3 => Command::DeclineRequest { rider: a, from: b },
-        4 => Command::Unfriend { rider: a, other: b },
-        5 => Command::Follow {
-            rider: a,
-            interest: name,
-        },
-        6 => Command::Unfollow {
-            rider: a,
-            interest: name,
-        },
-        7 => Command::CreatePost {
-            author: a,
-            body: PostBody::parse("batch").unwrap(),
-            visibility: if rng.chance(50) { Public } else { Friends },
-            photos: Vec::new(),
-            place: None,
-            interests: vec![name, InterestName::parse(rng.pick(&names)).unwrap()],
-        },
-        8 => Command::DeletePost { rider: a, post: p },
-        9 | 10 => Command::Like { rider: a, post: p },
-        11 => Command::Unlike { rider: a, post: p },
-        12 => Command::Comment {
-            rider: a,
-            post: p,
-            body: CommentBody::parse("batch").unwrap(),
-        },
-        13 => Command::SignUp {
-            handle: Handle::parse(rng.pick(&["newa", "newb", "newc"])).unwrap(),
-            name: RiderName::parse("New").unwrap(),
-            password_hash: String::new(),
-            props: Props::default(),
-        },
-        _ => Command::UpdateProfile {
-            rider: a,
-            name: None,
-            props: Some(serde_json::json!({ "n": rng.below(3) })),
-        },
-    }
-}
-
-type Answer = Result<Outcome, Error>;
-
-/// The writer's rule (see `server::writer`): plan each command against the state as last
-/// committed; commit the batch so far first when a command touches a key an earlier one writes.
-fn run_batched(g: &mut Graph, planner: &mut Planner, cmds: &[Command]) -> Vec<Answer> {
-    let mut answers = Vec::new();
-    let mut pending: Vec<Change> = Vec::new();
-    let mut writes: Vec<Key> = Vec::new();
-    for cmd in cmds {
-        let (touched, written) = g.keys(cmd);
-        if touched.iter().any(|k| writes.contains(k)) {
-            for c in pending.drain(..) {
-                g.apply(&c);
+    for threshold in THRESHOLDS {
+        for seed in 10..=12 {
+            let (mut w, mut m, mut rng) = random_world(seed, 10, threshold);
+            for _ in 0..300 {
+                random_step(&mut w, &mut m, &mut rng);
             }
-            writes.clear();
-        }
-        match g.plan(cmd, planner) {
-            Ok(plan) => {
-                pending.extend(plan.changes);
-                writes.extend(written);
-                answers.push(Ok(plan.outcome));
+            let mut twice = Graph::with_heavy_threshold(threshold);
+            for c in &w.log {
+                twice.apply(c);
+                twice.apply(c);
             }
-            Err(e) => answers.push(Err(e)),
+            let riders = created_riders(&w.log);
+            let posts = created_posts(&w.log);
+            let names = ["bmw gs", "LYON", "ölpest"];
+            assert_eq!(
+                snapshot(&twice, &riders, &posts, &names),
+                snapshot(&w.g, &riders, &posts, &names),
+                "threshold {threshold}, seed {seed}"
+            );
+            check_timelines(
+                &twice,
+                &riders,
+                &format!("applied twice, threshold {threshold}"),
+            );
         }
-    }
-    for c in pending.drain(..) {
-        g.apply(&c);
-    }
-    answers
-}
-
-fn run_one_by_one(g: &mut Graph, planner: &mut Planner, cmds: &[Command]) -> Vec<Answer> {
-    cmds.iter()
-        .map(|cmd| {
-            let plan = g.plan(cmd, planner)?;
-            for c in &plan.changes {
-                g.apply(c);
-            }
-            Ok(plan.outcome)
-        })
-        .collect()
-}
-
-#[test]
-fn batched_planning_by_keys_answers_like_planning_one_command_at_a_time() {
-    for seed in 20..=27 {
-        let (mut w1, mut m, mut rng) = random_world(seed, 6);
-        for _ in 0..60 {
-            random_step(&mut w1, &mut m, &mut rng);
-        }
-        // A twin with the same history.
-        let mut w2 = Graph::new();
-        for c in &w1.log {
-            w2.apply(c);
-        }
-        let riders = created_riders(&w1.log);
-        let mut posts: Vec<PostId> = m.posts.keys().copied().collect();
-        posts.push(PostId(999_999));
-        let cmds: Vec<Command> = (0..400)
-            .map(|_| random_command(&mut rng, &riders, &posts))
-            .collect();
-        let mut p1 = Planner::new(100_000);
-        let mut p2 = Planner::new(100_000);
-        let mut all_posts = posts.clone();
-        let mut start = 0;
-        while start < cmds.len() {
-            let end = (start + 1 + rng.below(40)).min(cmds.len());
-            let batch = &cmds[start..end];
-            let one = run_one_by_one(&mut w1.g, &mut p1, batch);
-            let many = run_batched(&mut w2, &mut p2, batch);
-            for (i, (x, y)) in one.iter().zip(&many).enumerate() {
-                assert_eq!(x, y, "seed {seed}, command {:?}", batch[i]);
-                if let Ok(Outcome::Post(id)) = x {
-                    all_posts.push(*id);
-                }
-            }
-            start = end;
-        }
-        let mut all_riders = riders.clone();
-        for h in ["newa", "newb", "newc"] {
-            if let Some(r) = w1.g.rider_by_handle(h) {
-                all_riders.push(r.id);
-            }
-        }
-        let names = ["alps", "lyon", "gs"];
-        assert_eq!(
-            snapshot(&w2, &all_riders, &all_posts, &names),
-            snapshot(&w1.g, &all_riders, &all_posts, &names),
-            "seed {seed}"
-        );
     }
 }

@@ -24,8 +24,17 @@ impl Default for World {
 
 impl World {
     pub fn new() -> Self {
+        Self::with_graph(Graph::new())
+    }
+
+    /// A world whose graph turns riders heavy at `n` friends (light again below `n / 2`).
+    pub fn with_heavy_threshold(n: usize) -> Self {
+        Self::with_graph(Graph::with_heavy_threshold(n))
+    }
+
+    fn with_graph(g: Graph) -> Self {
         World {
-            g: Graph::new(),
+            g,
             log: Vec::new(),
             next_id: 1,
             clock: 1_000,
@@ -369,4 +378,60 @@ pub fn created_posts(log: &[Change]) -> Vec<PostId> {
             _ => None,
         })
         .collect()
+}
+
+/// Every post of `rider`, ascending by key (what a friend's timeline must hold of them).
+pub fn post_keys(g: &Graph, rider: RiderId) -> Vec<FeedKey> {
+    let r = g.rider(rider).unwrap();
+    let mut keys: Vec<FeedKey> = g
+        .wall(rider, r, None, 1_000_000)
+        .items
+        .iter()
+        .map(|id| g.post(*id).unwrap().key())
+        .collect();
+    keys.reverse();
+    keys
+}
+
+/// Checks the hybrid's invariants through the public interface: a heavy rider's timeline is
+/// exactly its friends' posts, every rider lists exactly its heavy friends, weights respect the
+/// threshold and its hysteresis, and the stats count timelines and entries.
+pub fn check_timelines(g: &Graph, riders: &[RiderId], ctx: &str) {
+    let n = g.heavy_threshold();
+    let (mut heavy, mut entries) = (0, 0);
+    for &r in riders {
+        let rider = g.rider(r).unwrap();
+        let friends = rider.friends();
+        if let Some(timeline) = rider.friend_timeline() {
+            let mut expected: Vec<FeedKey> =
+                friends.iter().flat_map(|f| post_keys(g, *f)).collect();
+            expected.sort_unstable();
+            assert_eq!(timeline, expected.as_slice(), "timeline of {r}, {ctx}");
+            assert!(
+                friends.len() >= n / 2,
+                "{r} heavy with {} friends, {ctx}",
+                friends.len()
+            );
+            heavy += 1;
+            entries += timeline.len();
+        } else {
+            assert!(
+                friends.len() < n,
+                "{r} light with {} friends, {ctx}",
+                friends.len()
+            );
+        }
+        let heavy_friends: Vec<RiderId> = friends
+            .iter()
+            .copied()
+            .filter(|f| g.rider(*f).unwrap().is_heavy())
+            .collect();
+        assert_eq!(
+            rider.heavy_friends(),
+            heavy_friends,
+            "heavy friends of {r}, {ctx}"
+        );
+    }
+    assert_eq!(g.stats().heavy_riders, heavy, "{ctx}");
+    assert_eq!(g.stats().timeline_entries, entries, "{ctx}");
 }
