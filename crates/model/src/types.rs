@@ -191,13 +191,14 @@ impl InterestName {
         InterestName(s)
     }
 
-    /// The case-insensitive identity of the name (full Unicode lowercase).
+    /// The case-insensitive identity of the name: full Unicode case folding, so `Großglockner`
+    /// and `GROSSGLOCKNER` are one interest (lowercasing alone keeps `ß` and `ss` apart).
     pub fn key(&self) -> String {
         Self::key_of(&self.0)
     }
 
     pub fn key_of(s: &str) -> String {
-        s.to_lowercase()
+        caseless::default_case_fold_str(s)
     }
 }
 

@@ -64,6 +64,9 @@ struct ServeArgs {
     /// Most write commands committed in one transaction.
     #[arg(long, env = "PILLION_MAX_BATCH", default_value_t = 1_024)]
     max_batch: usize,
+    /// Friends at which a rider's feed switches from merge-on-read to a materialised timeline.
+    #[arg(long, env = "PILLION_HEAVY_THRESHOLD", default_value_t = 256)]
+    heavy_threshold: usize,
     /// Cheap password hashing, for test suites and benchmarks only. Never in production.
     #[arg(long, env = "PILLION_INSECURE_FAST_HASHING", hide = true)]
     insecure_fast_hashing: bool,
@@ -125,6 +128,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.shutdown_timeout = seconds("shutdown-timeout", args.shutdown_timeout)?;
     config.drain_delay = seconds("drain-delay", args.drain_delay)?;
     config.max_batch = args.max_batch;
+    config.heavy_threshold = args.heavy_threshold;
     if args.insecure_fast_hashing {
         tracing::warn!("insecure fast password hashing is on: for tests and benchmarks only");
         config.hash_cost = HashCost::InsecureFast;

@@ -56,11 +56,15 @@ pub struct Engine {
 
 impl Engine {
     /// Starts the writer thread, which first rebuilds the graph from `store`.
-    pub fn start(store: Box<dyn Store>, max_batch: usize) -> std::io::Result<Arc<Engine>> {
+    pub fn start(
+        store: Box<dyn Store>,
+        max_batch: usize,
+        heavy_threshold: usize,
+    ) -> std::io::Result<Arc<Engine>> {
         let (tx, rx) = crossbeam_channel::unbounded();
         let (state_tx, state_rx) = watch::channel(LoadState::Loading);
         let engine = Arc::new(Engine {
-            graph: RwLock::new(Graph::new()),
+            graph: RwLock::new(Graph::with_heavy_threshold(heavy_threshold)),
             queue: tx,
             queued: AtomicUsize::new(0),
             ready: AtomicBool::new(false),
@@ -181,7 +185,7 @@ impl Writer {
 
     fn load(&mut self) -> Result<Planner, String> {
         let started = Instant::now();
-        let mut graph = Graph::new();
+        let mut graph = Graph::with_heavy_threshold(self.engine.graph.read().heavy_threshold());
         let info = self
             .store
             .load(&mut |change| graph.apply(&change))

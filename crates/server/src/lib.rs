@@ -58,6 +58,8 @@ pub struct Config {
     /// The most commands the writer commits in one transaction.
     pub max_batch: usize,
     pub hash_cost: HashCost,
+    /// Friends at which a rider's feed switches from merge-on-read to a materialised timeline.
+    pub heavy_threshold: usize,
 }
 
 impl Config {
@@ -70,6 +72,7 @@ impl Config {
             drain_delay: Duration::ZERO,
             max_batch: 1_024,
             hash_cost: HashCost::Standard,
+            heavy_threshold: pillion_graph::DEFAULT_HEAVY_THRESHOLD,
         }
     }
 }
@@ -87,7 +90,7 @@ pub async fn run(
     let db = config.data_dir.join(DB_FILE);
     let store = SqliteStore::open(&db)
         .with_context(|| format!("cannot open the store {}", db.display()))?;
-    let engine = Engine::start(Box::new(store), config.max_batch)?;
+    let engine = Engine::start(Box::new(store), config.max_batch, config.heavy_threshold)?;
     let state = AppState::new(
         Arc::clone(&engine),
         keys,

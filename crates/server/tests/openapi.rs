@@ -177,7 +177,8 @@ fn openapi_route_scan_reads_chains_and_refuses_unknown_forms() {
 async fn test_app(dir: &Path) -> (Router, Arc<Engine>) {
     let store =
         pillion_store::SqliteStore::open(&dir.join(pillion_server::DB_FILE)).expect("open store");
-    let engine = Engine::start(Box::new(store), 64).expect("start engine");
+    let engine = Engine::start(Box::new(store), 64, pillion_graph::DEFAULT_HEAVY_THRESHOLD)
+        .expect("start engine");
     engine.wait_loaded().await;
     let keys = Keys::load_or_create(dir).expect("signing key");
     let state = AppState::new(
