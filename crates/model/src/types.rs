@@ -191,14 +191,17 @@ impl InterestName {
         InterestName(s)
     }
 
-    /// The case-insensitive identity of the name: full Unicode case folding, so `Großglockner`
-    /// and `GROSSGLOCKNER` are one interest (lowercasing alone keeps `ß` and `ss` apart).
+    /// The case-insensitive identity of the name: Unicode canonical caseless matching
+    /// (NFD, full case folding, NFD), so `Großglockner` and `GROSSGLOCKNER` are one interest
+    /// (lowercasing alone keeps `ß` and `ss` apart), and so are a composed `Ö` and `O` + `¨`.
     pub fn key(&self) -> String {
         Self::key_of(&self.0)
     }
 
     pub fn key_of(s: &str) -> String {
-        caseless::default_case_fold_str(s)
+        use caseless::Caseless;
+        use unicode_normalization::UnicodeNormalization;
+        s.nfd().default_case_fold().nfd().collect()
     }
 }
 
@@ -394,6 +397,12 @@ mod tests {
         let b = InterestName::parse("bmw r 1200 gs/ADVENTURE").unwrap();
         assert_eq!(a.key(), b.key());
         assert!(InterestName::parse("Ölpest 🏍").is_ok());
+        let sharp = InterestName::parse("Großglockner").unwrap();
+        let upper = InterestName::parse("GROSSGLOCKNER").unwrap();
+        assert_eq!(sharp.key(), upper.key());
+        let composed = InterestName::parse("\u{d6}lpest").unwrap();
+        let decomposed = InterestName::parse("O\u{308}lpest").unwrap();
+        assert_eq!(composed.key(), decomposed.key());
         assert!(InterestName::parse("").is_err());
         assert!(InterestName::parse(&"é".repeat(81)).is_err());
         assert!(InterestName::parse(&"é".repeat(80)).is_ok());

@@ -5,6 +5,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
 
+use pillion_model::{CommentId, PostId, RiderId, Timestamp};
+
 use crate::auth::Keys;
 use crate::error::ApiError;
 
@@ -38,4 +40,69 @@ pub fn decode(keys: &Keys, scope: &str, cursor: &str) -> Result<(i64, u64), ApiE
     a.copy_from_slice(&bytes[..8]);
     b.copy_from_slice(&bytes[8..16]);
     Ok((i64::from_be_bytes(a), u64::from_be_bytes(b)))
+}
+
+/// A list's order key, as the two integers a cursor carries.
+pub trait CursorKey: Sized {
+    fn to_pair(&self) -> (i64, u64);
+    fn from_pair(a: i64, b: u64) -> Option<Self>;
+}
+
+impl CursorKey for RiderId {
+    fn to_pair(&self) -> (i64, u64) {
+        (0, self.0)
+    }
+    fn from_pair(_: i64, b: u64) -> Option<Self> {
+        Some(RiderId(b))
+    }
+}
+
+macro_rules! timed_key {
+    ($id:ident) => {
+        impl CursorKey for (Timestamp, $id) {
+            fn to_pair(&self) -> (i64, u64) {
+                (self.0.millis(), self.1 .0)
+            }
+            fn from_pair(a: i64, b: u64) -> Option<Self> {
+                Some((Timestamp(a), $id(b)))
+            }
+        }
+    };
+}
+
+timed_key!(PostId);
+timed_key!(RiderId);
+timed_key!(CommentId);
+
+/// Suggestions: (mutual friends, rider).
+impl CursorKey for (u32, RiderId) {
+    fn to_pair(&self) -> (i64, u64) {
+        (i64::from(self.0), self.1 .0)
+    }
+    fn from_pair(a: i64, b: u64) -> Option<Self> {
+        Some((u32::try_from(a).ok()?, RiderId(b)))
+    }
+}
+
+/// Reads the `cursor` parameter of the list named `scope`, if one was given.
+pub fn read<K: CursorKey>(
+    keys: &Keys,
+    scope: &str,
+    cursor: Option<&str>,
+) -> Result<Option<K>, ApiError> {
+    cursor
+        .map(|c| {
+            let (a, b) = decode(keys, scope, c)?;
+            K::from_pair(a, b)
+                .ok_or_else(|| ApiError::invalid("cursor", "is not a valid cursor for this list"))
+        })
+        .transpose()
+}
+
+/// The `next_cursor` of a page whose last item has key `next`.
+pub fn write<K: CursorKey>(keys: &Keys, scope: &str, next: Option<K>) -> Option<String> {
+    next.map(|k| {
+        let (a, b) = k.to_pair();
+        encode(keys, scope, a, b)
+    })
 }

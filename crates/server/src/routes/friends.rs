@@ -102,12 +102,7 @@ async fn incoming(
     page: ListParams,
 ) -> ApiResult<Response> {
     let scope = format!("requests:{}", viewer.id);
-    let before = page
-        .cursor
-        .as_deref()
-        .map(|c| cursor::decode(&s.keys, &scope, c))
-        .transpose()?
-        .map(|(t, id)| (Timestamp(t), RiderId(id)));
+    let before = cursor::read(&s.keys, &scope, page.cursor.as_deref())?;
     let g = s.engine.read();
     let me = g
         .rider(viewer.id)
@@ -123,9 +118,7 @@ async fn incoming(
             })
         })
         .collect();
-    let next_cursor = p
-        .next
-        .map(|(t, id)| cursor::encode(&s.keys, &scope, t.millis(), id.0));
+    let next_cursor = cursor::write(&s.keys, &scope, p.next);
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
@@ -243,12 +236,7 @@ async fn friends(
 ) -> ApiResult<Response> {
     let id = RiderId(parse_id("id", &id)?);
     let scope = format!("friends:{id}");
-    let before = page
-        .cursor
-        .as_deref()
-        .map(|c| cursor::decode(&s.keys, &scope, c))
-        .transpose()?
-        .map(|(t, id)| (Timestamp(t), RiderId(id)));
+    let before = cursor::read(&s.keys, &scope, page.cursor.as_deref())?;
     let g = s.engine.read();
     let r = g.rider(id).ok_or_else(|| ApiError::not_found("rider"))?;
     let p = g.friends_of(r, before, page.limit);
@@ -257,9 +245,7 @@ async fn friends(
         .iter()
         .filter_map(|f| g.rider(*f).map(RiderSummary::of))
         .collect();
-    let next_cursor = p
-        .next
-        .map(|(t, id)| cursor::encode(&s.keys, &scope, t.millis(), id.0));
+    let next_cursor = cursor::write(&s.keys, &scope, p.next);
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
@@ -293,12 +279,7 @@ async fn suggestions(
     page: ListParams,
 ) -> ApiResult<Response> {
     let scope = format!("suggestions:{}", viewer.id);
-    let after = page
-        .cursor
-        .as_deref()
-        .map(|c| cursor::decode(&s.keys, &scope, c))
-        .transpose()?
-        .map(|(m, id)| (u32::try_from(m).unwrap_or(u32::MAX), RiderId(id)));
+    let after = cursor::read(&s.keys, &scope, page.cursor.as_deref())?;
     let g = s.engine.read();
     let p = g.suggestions(viewer.id, after, page.limit);
     let items: Vec<Suggestion> = p
@@ -311,8 +292,6 @@ async fn suggestions(
             })
         })
         .collect();
-    let next_cursor = p
-        .next
-        .map(|(m, id)| cursor::encode(&s.keys, &scope, i64::from(m), id.0));
+    let next_cursor = cursor::write(&s.keys, &scope, p.next);
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }

@@ -2,7 +2,6 @@
 
 use axum::Router;
 use pillion_graph::FeedKey;
-use pillion_model::{PostId, Timestamp};
 
 use crate::cursor;
 use crate::error::ApiError;
@@ -33,11 +32,9 @@ pub(crate) fn feed_cursor(
     scope: &str,
     cursor: Option<&str>,
 ) -> Result<Option<FeedKey>, ApiError> {
-    cursor
-        .map(|c| cursor::decode(&state.keys, scope, c).map(|(t, id)| (Timestamp(t), PostId(id))))
-        .transpose()
+    cursor::read(&state.keys, scope, cursor)
 }
 
 pub(crate) fn feed_next(state: &AppState, scope: &str, next: Option<FeedKey>) -> Option<String> {
-    next.map(|(t, id)| cursor::encode(&state.keys, scope, t.millis(), id.0))
+    cursor::write(&state.keys, scope, next)
 }

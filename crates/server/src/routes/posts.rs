@@ -7,7 +7,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use pillion_model::{
     Command, CommentBody, CommentId, Error, InterestName, Outcome, Photo, Place, PostBody, PostId,
-    RiderId, Timestamp, Visibility, MAX_INTERESTS_PER_POST, MAX_PHOTOS,
+    RiderId, Visibility, MAX_INTERESTS_PER_POST, MAX_PHOTOS,
 };
 use serde::Deserialize;
 
@@ -332,12 +332,7 @@ async fn likers(
 ) -> ApiResult<Response> {
     let id = post_id(&id)?;
     let scope = format!("likes:{}:{id}", viewer.id);
-    let after = page
-        .cursor
-        .as_deref()
-        .map(|c| cursor::decode(&s.keys, &scope, c))
-        .transpose()?
-        .map(|(_, r)| RiderId(r));
+    let after = cursor::read(&s.keys, &scope, page.cursor.as_deref())?;
     let g = s.engine.read();
     let p = g
         .visible_post(viewer.id, id)
@@ -350,9 +345,7 @@ async fn likers(
         .iter()
         .filter_map(|r| g.rider(*r).map(RiderSummary::of))
         .collect();
-    let next_cursor = (rest.len() > take)
-        .then(|| rest[take - 1])
-        .map(|r| cursor::encode(&s.keys, &scope, 0, r.0));
+    let next_cursor = cursor::write(&s.keys, &scope, (rest.len() > take).then(|| rest[take - 1]));
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
 
@@ -426,12 +419,7 @@ async fn comments(
 ) -> ApiResult<Response> {
     let id = post_id(&id)?;
     let scope = format!("comments:{}:{id}", viewer.id);
-    let after = page
-        .cursor
-        .as_deref()
-        .map(|c| cursor::decode(&s.keys, &scope, c))
-        .transpose()?
-        .map(|(t, c)| (Timestamp(t), CommentId(c)));
+    let after = cursor::read(&s.keys, &scope, page.cursor.as_deref())?;
     let g = s.engine.read();
     let p = g
         .visible_post(viewer.id, id)
@@ -443,8 +431,6 @@ async fn comments(
         .filter_map(|c| g.comment(*c))
         .filter_map(|c| CommentView::of(&g, c))
         .collect();
-    let next_cursor = page
-        .next
-        .map(|(t, c)| cursor::encode(&s.keys, &scope, t.millis(), c.0));
+    let next_cursor = cursor::write(&s.keys, &scope, page.next);
     Ok(json(StatusCode::OK, &List { items, next_cursor }))
 }
