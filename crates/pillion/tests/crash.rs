@@ -8,18 +8,19 @@
 //!
 //! `CRASH_SEED` replays a run (the seed is printed); `CRASH_CYCLES` changes the number of cycles.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
+use support::{get, sign_up, Rider, Server};
 
 const RIDERS: usize = 6;
 const WRITERS: usize = 4;
@@ -31,99 +32,11 @@ const INTERESTS: &[&str] = &[
     "Enduro",
 ];
 
-// ---- the server process --------------------------------------------------------------------
-
-/// `pillion serve` as a child process, with its address read from its JSON log.
-struct Server {
-    child: Child,
-    base: String,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start(data: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pillion"))
-            .args(["--log-format", "json", "serve", "--data"])
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0", "--insecure-fast-hashing"])
-            .args(["--rate-limit", "1000000"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (addr_tx, addr_rx) = mpsc::channel();
-        let lines = Arc::clone(&log);
-        // Reads stderr to the end, or the child would block on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                    if v.pointer("/fields/message") == Some(&json!("listening")) {
-                        if let Some(addr) = v.pointer("/fields/addr").and_then(Value::as_str) {
-                            let _ = addr_tx.send(addr.to_owned());
-                        }
-                    }
-                }
-                lines.lock().unwrap().push(line);
-            }
-        });
-        let Ok(addr) = addr_rx.recv_timeout(Duration::from_secs(20)) else {
-            let _ = child.kill();
-            panic!(
-                "the server never said where it listens; its log:\n{}",
-                log.lock().unwrap().join("\n")
-            );
-        };
-        let server = Server {
-            child,
-            base: format!("http://{addr}"),
-            log,
-        };
-        server.wait_ready();
-        server
-    }
-
-    fn wait_ready(&self) {
-        let http = Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            let ready = http.get(format!("{}/health/ready", self.base)).send();
-            if ready.is_ok_and(|r| r.status().as_u16() == 200) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        panic!("the server never became ready; its log:\n{}", self.log());
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().join("\n")
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    fn kill(mut self) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            panic!(
-                "the server died on its own before it was killed ({status}); its log:\n{}",
-                self.log()
-            );
-        }
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    /// A failing test must not leave a server behind.
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+/// A server for the crash test: no rate limit in the way, ready within 30 s.
+fn start(data: &Path) -> Server {
+    let server = Server::spawn(data, &["--rate-limit", "1000000"]);
+    server.wait_ready(Duration::from_secs(30));
+    server
 }
 
 // ---- what the clients sent and what the server acknowledged ----------------------------------
@@ -175,26 +88,6 @@ impl Ledger {
             self.ids.insert(id),
             "the server handed out id {id} ({what}) a second time: ids must never be reused after a restart"
         );
-    }
-}
-
-struct Rider {
-    id: u64,
-    token: String,
-}
-
-fn sign_up(http: &Client, base: &str, i: usize) -> Rider {
-    let body = json!({"handle": format!("crash_{i}"), "name": format!("Crash {i}"), "password": "password1"});
-    let res = http
-        .post(format!("{base}/v1/riders"))
-        .json(&body)
-        .send()
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 201);
-    let v: Value = res.json().unwrap();
-    Rider {
-        id: v["rider"]["id"].as_u64().unwrap(),
-        token: v["token"].as_str().unwrap().to_owned(),
     }
 }
 
@@ -433,14 +326,9 @@ impl Checker<'_> {
     }
 
     fn get(&self, path: &str, viewer: usize) -> (u16, Value) {
-        let res = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.riders[viewer].token)
-            .send()
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let status = res.status().as_u16();
-        (status, res.json().unwrap_or(Value::Null))
+        let url = format!("{}{path}", self.base);
+        get(&self.http, &url, &self.riders[viewer].token)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
     /// Every item of a list, walking its pages.
@@ -699,16 +587,23 @@ fn acknowledged_writes_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let http = Client::new();
 
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     let riders: Arc<Vec<Rider>> = Arc::new(
         (0..RIDERS)
-            .map(|i| sign_up(&http, &server.base, i))
+            .map(|i| {
+                sign_up(
+                    &http,
+                    &server.base,
+                    &format!("crash_{i}"),
+                    &format!("Crash {i}"),
+                )
+            })
             .collect(),
     );
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let mut server = Some(server);
     for cycle in 0..cycles {
-        let running = server.take().unwrap_or_else(|| Server::start(dir.path()));
+        let running = server.take().unwrap_or_else(|| start(dir.path()));
         let killed = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = (0..WRITERS)
             .map(|me| {
@@ -733,7 +628,7 @@ fn acknowledged_writes_survive_sigkill() {
                 panic!("cycle {cycle} (seed {seed}): {e}");
             }
         }
-        let restarted = Server::start(dir.path());
+        let restarted = start(dir.path());
         let checker = Checker {
             http: http.clone(),
             base: restarted.base.clone(),

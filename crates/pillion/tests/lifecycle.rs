@@ -5,205 +5,19 @@
 //! `pillion token` beside a running server, the data-directory lock, and the command line's help
 //! and errors.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
-
-fn pillion() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pillion"))
-}
-
-/// Runs `pillion` with `args` to the end.
-fn run(args: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut cmd = pillion();
-    cmd.args(args).stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-// ---- the server process --------------------------------------------------------------------
-
-/// `pillion serve` as a child process, its address read from its JSON log.
-struct Server {
-    child: Child,
-    addr: String,
-    base: String,
-    log: Arc<Mutex<Vec<Value>>>,
-}
-
-impl Server {
-    /// Starts a server and returns once it said where it listens (it may still be loading).
-    fn spawn(data: &Path, extra: &[&str]) -> Server {
-        let mut child = pillion()
-            .args(["--log-format", "json", "serve", "--data"])
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0", "--insecure-fast-hashing"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (addr_tx, addr_rx) = mpsc::channel();
-        let lines = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let v = serde_json::from_str::<Value>(&line).unwrap_or(Value::String(line));
-                if v.pointer("/fields/message") == Some(&json!("listening")) {
-                    if let Some(addr) = v.pointer("/fields/addr").and_then(Value::as_str) {
-                        let _ = addr_tx.send(addr.to_owned());
-                    }
-                }
-                lines.lock().unwrap().push(v);
-            }
-        });
-        let Ok(addr) = addr_rx.recv_timeout(Duration::from_secs(20)) else {
-            let _ = child.kill();
-            panic!(
-                "the server never said where it listens; its log:\n{}",
-                text(&log)
-            );
-        };
-        Server {
-            child,
-            base: format!("http://{addr}"),
-            addr,
-            log,
-        }
-    }
-
-    fn start(data: &Path, extra: &[&str]) -> Server {
-        let s = Server::spawn(data, extra);
-        let http = Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            let r = http.get(format!("{}/health/ready", s.base)).send();
-            if r.is_ok_and(|r| r.status().as_u16() == 200) {
-                return s;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        panic!("the server never became ready; its log:\n{}", s.log());
-    }
-
-    fn log(&self) -> String {
-        text(&self.log)
-    }
-
-    /// The first log event with this message, waiting for it a while: the log is read on
-    /// another thread, which may lag behind what the server did.
-    fn event(&self, message: &str) -> Option<Value> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let found = self
-                .log
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|v| v.pointer("/fields/message") == Some(&json!(message)))
-                .cloned();
-            if found.is_some() || Instant::now() > deadline {
-                return found;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn signal(&self, signal: Signal) {
-        kill(
-            Pid::from_raw(i32::try_from(self.child.id()).unwrap()),
-            signal,
-        )
-        .unwrap();
-    }
-
-    /// Waits for the process to end by itself within `limit`.
-    fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "the server did not exit within {limit:?}; its log:\n{}",
-                    self.log()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    /// Stops the server with SIGTERM and checks that it exits cleanly.
-    fn stop(mut self) {
-        self.signal(Signal::SIGTERM);
-        let status = self.wait_exit(Duration::from_secs(20));
-        assert!(
-            status.success(),
-            "exit status {status}; log:\n{}",
-            self.log()
-        );
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn text(log: &Mutex<Vec<Value>>) -> String {
-    log.lock()
-        .unwrap()
-        .iter()
-        .map(Value::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-struct Rider {
-    id: u64,
-    token: String,
-}
-
-fn sign_up(base: &str, handle: &str) -> Rider {
-    let body = json!({"handle": handle, "name": "Lifecycle", "password": "password1"});
-    let res = Client::new()
-        .post(format!("{base}/v1/riders"))
-        .json(&body)
-        .send()
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 201);
-    let v: Value = res.json().unwrap();
-    Rider {
-        id: v["rider"]["id"].as_u64().unwrap(),
-        token: v["token"].as_str().unwrap().to_owned(),
-    }
-}
-
-fn get(http: &Client, url: &str, token: &str) -> Result<(u16, Value), reqwest::Error> {
-    let res = http.get(url).bearer_auth(token).send()?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().unwrap_or(Value::Null)))
-}
+use support::{get, pillion, run, sign_up, Server};
 
 // ---- (a) graceful shutdown -----------------------------------------------------------------
 
@@ -320,7 +134,7 @@ fn drains_then_exits_cleanly(signal: Signal) {
         dir.path(),
         &["--drain-delay", "0.6", "--shutdown-timeout", "10"],
     );
-    let rider = sign_up(&server.base, "lifecycle");
+    let rider = sign_up(&Client::new(), &server.base, "lifecycle", "Lifecycle");
     let stopping = Arc::new(AtomicBool::new(false));
     let stream = {
         let (base, token, stopping) = (
@@ -452,7 +266,7 @@ fn sigint_drains_requests_and_exits_zero() {
 fn requests_before_the_store_is_loaded_get_503_not_wrong_answers() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[]);
-    let rider = sign_up(&server.base, "loader");
+    let rider = sign_up(&Client::new(), &server.base, "loader", "Lifecycle");
     let http = Client::new();
     // A store big enough that loading it takes a while: posts and likes, 1,000 per request.
     let batches = 40;
@@ -568,7 +382,7 @@ fn token_tool_works_beside_a_running_server_and_the_lock_refuses_a_second_one() 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let server = Server::start(dir.path(), &[]);
-    let rider = sign_up(&server.base, "token_rider");
+    let rider = sign_up(&Client::new(), &server.base, "token_rider", "Lifecycle");
     let http = Client::new();
     let me = format!("{}/v1/riders/me", server.base);
 
