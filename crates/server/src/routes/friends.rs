@@ -9,6 +9,7 @@ use pillion_model::{Command, Outcome, RiderId, Timestamp};
 use serde::Serialize;
 use serde_json::json;
 
+use super::no_content;
 use crate::cursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ListParams, PathParam};
@@ -174,13 +175,14 @@ async fn decline(
     PathParam(from): PathParam<String>,
 ) -> ApiResult<StatusCode> {
     let from = RiderId(parse_id("from_id", &from)?);
-    s.engine
-        .write(Command::DeclineRequest {
+    no_content(
+        &s,
+        Command::DeclineRequest {
             rider: viewer.id,
             from,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// End a friendship
@@ -204,13 +206,14 @@ async fn unfriend(
     PathParam(id): PathParam<String>,
 ) -> ApiResult<StatusCode> {
     let other = RiderId(parse_id("id", &id)?);
-    s.engine
-        .write(Command::Unfriend {
+    no_content(
+        &s,
+        Command::Unfriend {
             rider: viewer.id,
             other,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// A rider's friends

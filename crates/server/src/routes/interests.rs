@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use pillion_model::{Command, InterestName};
 
-use super::{feed_cursor, feed_next};
+use super::{feed_cursor, feed_next, no_content};
 use crate::error::ApiResult;
 use crate::extract::{ListParams, PathParam};
 use crate::state::{AppState, Viewer};
@@ -41,13 +41,14 @@ async fn follow(
     PathParam(name): PathParam<String>,
 ) -> ApiResult<StatusCode> {
     let interest = InterestName::parse(&name)?;
-    s.engine
-        .write(Command::Follow {
+    no_content(
+        &s,
+        Command::Follow {
             rider: viewer.id,
             interest,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// Stop following an interest
@@ -71,13 +72,14 @@ async fn unfollow(
     PathParam(name): PathParam<String>,
 ) -> ApiResult<StatusCode> {
     let interest = InterestName::parse(&name)?;
-    s.engine
-        .write(Command::Unfollow {
+    no_content(
+        &s,
+        Command::Unfollow {
             rider: viewer.id,
             interest,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// Posts with an interest

@@ -1,10 +1,12 @@
 //! The HTTP routes, one file per resource, each exposing `router()`.
 
+use axum::http::StatusCode;
 use axum::Router;
 use pillion_graph::FeedKey;
+use pillion_model::Command;
 
 use crate::cursor;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub mod batch;
@@ -24,6 +26,12 @@ pub fn api() -> Router<AppState> {
         .merge(posts::router())
         .merge(feed::router())
         .merge(batch::router())
+}
+
+/// Runs a command whose success is answered 204 No Content.
+pub(crate) async fn no_content(state: &AppState, command: Command) -> ApiResult<StatusCode> {
+    state.engine.write(command).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Reads a post-list cursor for `scope`.

@@ -11,6 +11,7 @@ use pillion_model::{
 };
 use serde::Deserialize;
 
+use super::no_content;
 use crate::cursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, Json, ListParams, PathParam};
@@ -239,13 +240,14 @@ async fn remove(
     PathParam(id): PathParam<String>,
 ) -> ApiResult<StatusCode> {
     let post = post_id(&id)?;
-    s.engine
-        .write(Command::DeletePost {
+    no_content(
+        &s,
+        Command::DeletePost {
             rider: viewer.id,
             post,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// Like a post
@@ -269,13 +271,14 @@ async fn like(
     PathParam(id): PathParam<String>,
 ) -> ApiResult<StatusCode> {
     let post = post_id(&id)?;
-    s.engine
-        .write(Command::Like {
+    no_content(
+        &s,
+        Command::Like {
             rider: viewer.id,
             post,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// Unlike a post
@@ -299,13 +302,14 @@ async fn unlike(
     PathParam(id): PathParam<String>,
 ) -> ApiResult<StatusCode> {
     let post = post_id(&id)?;
-    s.engine
-        .write(Command::Unlike {
+    no_content(
+        &s,
+        Command::Unlike {
             rider: viewer.id,
             post,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// Riders who like a post (an extension of the contract), by ascending id.

@@ -11,6 +11,7 @@ use pillion_model::{Command, Handle, Outcome, Password, Props, RiderId, RiderNam
 use serde::Deserialize;
 use serde_json::json;
 
+use super::no_content;
 use crate::auth::{self, HashCost, Subject};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, Json, PathParam};
@@ -200,13 +201,14 @@ async fn log_in(State(s): State<AppState>, Json(input): Json<LogIn>) -> ApiResul
     )
 )]
 async fn log_out(State(s): State<AppState>, viewer: Viewer) -> ApiResult<StatusCode> {
-    s.engine
-        .write(Command::RevokeToken {
+    no_content(
+        &s,
+        Command::RevokeToken {
             token_id: viewer.claims.token_id,
             expires_at: viewer.claims.expires_at,
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+        },
+    )
+    .await
 }
 
 /// The viewer's own profile
