@@ -1,7 +1,7 @@
 //! Applying committed changes. Each change is applied exactly as the store committed it; applying
 //! one whose effect already holds is a no-op, so replay after a restart is safe.
 
-use pillion_model::{Change, CommentRecord, PostRecord, RiderRecord, Visibility};
+use pillion_model::{Change, CommentRecord, InterestId, PostRecord, RiderRecord, Visibility};
 
 use crate::sorted;
 use crate::state::{pair, Comment, Graph, Interest, Post, Rider};
@@ -187,11 +187,7 @@ impl Graph {
             sorted::push(&mut author.public_posts, key);
         }
         self.timelines_add_post(p.author, key);
-        let tags: Vec<_> = p
-            .interests
-            .iter()
-            .map(|i| self.canonical_interest(*i))
-            .collect();
+        let tags = self.canonical_tags(&p.interests);
         for i in &tags {
             if let Some(interest) = self.interests.get_mut(i) {
                 sorted::push(&mut interest.posts, key);
@@ -227,11 +223,7 @@ impl Graph {
             sorted::remove(&mut author.public_posts, &key);
         }
         self.timelines_remove_post(p.author, key);
-        let tags: Vec<_> = p
-            .interests
-            .iter()
-            .map(|i| self.canonical_interest(*i))
-            .collect();
+        let tags = self.canonical_tags(&p.interests);
         for i in &tags {
             if let Some(interest) = self.interests.get_mut(i) {
                 sorted::remove(&mut interest.posts, &key);
@@ -262,5 +254,15 @@ impl Graph {
                 created_at: c.created_at,
             },
         );
+    }
+}
+
+impl Graph {
+    /// The interests a post's tags answer to (an import's case variants fold into one).
+    fn canonical_tags(&self, interests: &[InterestId]) -> Vec<InterestId> {
+        interests
+            .iter()
+            .map(|i| self.canonical_interest(*i))
+            .collect()
     }
 }

@@ -199,13 +199,7 @@ impl Graph {
         } else {
             &rider.public_posts
         };
-        let keys: Vec<FeedKey> = sorted::below(list, before.as_ref())
-            .iter()
-            .rev()
-            .take(limit + 1)
-            .copied()
-            .collect();
-        Page::cut(keys, limit, |k| *k).map(|(_, id)| id)
+        newest_below(list, before.as_ref(), limit, |_| true).map(|(_, id)| id)
     }
 
     /// Posts with an interest (matched case-insensitively) that the viewer may see, newest first.
@@ -222,14 +216,10 @@ impl Graph {
                 next: None,
             };
         };
-        let keys: Vec<FeedKey> = sorted::below(&interest.posts, before.as_ref())
-            .iter()
-            .rev()
-            .filter(|(_, id)| self.posts.get(id).is_some_and(|p| self.can_see(viewer, p)))
-            .take(limit + 1)
-            .copied()
-            .collect();
-        Page::cut(keys, limit, |k| *k).map(|(_, id)| id)
+        newest_below(&interest.posts, before.as_ref(), limit, |(_, id)| {
+            self.posts.get(id).is_some_and(|p| self.can_see(viewer, p))
+        })
+        .map(|(_, id)| id)
     }
 
     /// A rider's friends, newest friendship first, strictly before `before`.
@@ -239,14 +229,7 @@ impl Graph {
         before: Option<(Timestamp, RiderId)>,
         limit: usize,
     ) -> Page<RiderId, (Timestamp, RiderId)> {
-        let keys: Vec<(Timestamp, RiderId)> =
-            sorted::below(&rider.friends_by_time, before.as_ref())
-                .iter()
-                .rev()
-                .take(limit + 1)
-                .copied()
-                .collect();
-        Page::cut(keys, limit, |k| *k).map(|(_, id)| id)
+        newest_below(&rider.friends_by_time, before.as_ref(), limit, |_| true).map(|(_, id)| id)
     }
 
     /// Pending requests the rider received, newest first, strictly before `before`.
@@ -256,13 +239,7 @@ impl Graph {
         before: Option<(Timestamp, RiderId)>,
         limit: usize,
     ) -> Page<(Timestamp, RiderId), (Timestamp, RiderId)> {
-        let items: Vec<(Timestamp, RiderId)> = sorted::below(&rider.requests_in, before.as_ref())
-            .iter()
-            .rev()
-            .take(limit + 1)
-            .copied()
-            .collect();
-        Page::cut(items, limit, |k| *k)
+        newest_below(&rider.requests_in, before.as_ref(), limit, |_| true)
     }
 
     /// Comments on a post, oldest first, strictly after `after`.
@@ -333,6 +310,24 @@ impl<T, K> Page<T, K> {
             next: self.next,
         }
     }
+}
+
+/// The newest `limit` entries of ascending `list` strictly below `before` that pass `keep`,
+/// newest first, with the key to continue from if more may follow.
+fn newest_below<K: Ord + Copy>(
+    list: &[K],
+    before: Option<&K>,
+    limit: usize,
+    keep: impl Fn(&K) -> bool,
+) -> Page<K, K> {
+    let items: Vec<K> = sorted::below(list, before)
+        .iter()
+        .rev()
+        .filter(|k| keep(k))
+        .take(limit + 1)
+        .copied()
+        .collect();
+    Page::cut(items, limit, |k| *k)
 }
 
 /// The newest `n` distinct keys strictly below `before` across ascending `sources`, newest first.
