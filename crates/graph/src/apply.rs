@@ -142,6 +142,10 @@ impl Graph {
             Change::RevokeToken { token_id, .. } => {
                 self.revoked.insert(*token_id);
             }
+            // Graph-only data (an import's other LDBC entities and columns): durable in the
+            // store for graph queries; no feed, wall or profile reads it, so the engine keeps
+            // none of it in memory.
+            Change::CreateNode(_) | Change::CreateRel(_) | Change::SetNodeProps { .. } => {}
         }
     }
 

@@ -3,8 +3,8 @@
 //! as a sequence of these, so "rebuild at start-up" and "apply a live write" are one code path.
 
 use crate::{
-    CommentBody, CommentId, Handle, InterestId, InterestName, Photo, Place, PostBody, PostId,
-    Props, RiderId, RiderName, Timestamp, Visibility,
+    CommentBody, CommentId, Handle, InterestId, InterestName, NodeId, Photo, Place, PostBody,
+    PostId, Props, RiderId, RiderName, Timestamp, Visibility,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +38,25 @@ pub struct CommentRecord {
     pub author: RiderId,
     pub body: CommentBody,
     pub created_at: Timestamp,
+}
+
+/// A node outside the social model (an LDBC `Organisation`, `Forum`, `Place`, ...): labels and
+/// properties, nothing the feed engine reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRecord {
+    pub id: NodeId,
+    pub labels: Vec<String>,
+    pub props: Props,
+}
+
+/// A relationship the social model has no field for (`WORK_AT`, `REPLY_OF`, `AT`, ...), between
+/// any two nodes by id: riders, posts, comments, interests or [`NodeRecord`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelRecord {
+    pub rel_type: String,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub props: Props,
 }
 
 /// One durable fact. Every variant is idempotent to apply to a state where it already holds,
@@ -99,6 +118,16 @@ pub enum Change {
         post: PostId,
     },
     CreateComment(CommentRecord),
+    /// A node outside the social model. Like [`Change::CreateRel`] and [`Change::SetNodeProps`]
+    /// it is kept by the store for graph queries; the feed engine has no use for it.
+    CreateNode(NodeRecord),
+    CreateRel(RelRecord),
+    /// Replaces the extra properties of a post, comment or interest (an import's LDBC columns).
+    /// Riders keep theirs in [`RiderRecord::props`].
+    SetNodeProps {
+        id: NodeId,
+        props: Props,
+    },
     /// A logged-out token; kept until it would have expired anyway.
     RevokeToken {
         token_id: u64,
@@ -114,6 +143,7 @@ impl Change {
             Change::CreateInterest { id, .. } => Some(id.0),
             Change::CreatePost(p) => Some(p.id.0),
             Change::CreateComment(c) => Some(c.id.0),
+            Change::CreateNode(n) => Some(n.id.0),
             _ => None,
         }
     }

@@ -36,3 +36,8 @@ id_type!(
     /// An interest (a tag riders follow and posts carry).
     InterestId
 );
+id_type!(
+    /// Any node of the graph: a rider, post, comment or interest by its own id, or a node outside
+    /// the social model. All of them share the one id sequence, so a node id names one node.
+    NodeId
+);

@@ -11,10 +11,10 @@ mod ids;
 mod time;
 mod types;
 
-pub use change::{Change, CommentRecord, PostRecord, RiderRecord};
+pub use change::{Change, CommentRecord, NodeRecord, PostRecord, RelRecord, RiderRecord};
 pub use command::{Command, FriendStatus, Outcome};
 pub use error::{Error, ErrorCode};
-pub use ids::{CommentId, InterestId, PostId, RiderId, MAX_ID};
+pub use ids::{CommentId, InterestId, NodeId, PostId, RiderId, MAX_ID};
 pub use time::Timestamp;
 pub use types::{
     CommentBody, Handle, InterestName, Password, Photo, Place, PostBody, Props, RiderName,

@@ -41,8 +41,7 @@ use engine::{Engine, LoadState};
 use error::ApiError;
 use state::AppState;
 
-/// The store's file inside the data directory.
-pub const DB_FILE: &str = "pillion.db";
+pub use pillion_store::DB_FILE;
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
@@ -255,15 +254,19 @@ async fn method_not_allowed() -> Response {
     res
 }
 
-/// Finds a rider by handle or numeric id in a data directory's store, for `pillion token`. Safe
-/// while a server runs on the same directory (SQLite readers do not block the writer in WAL mode).
-pub fn find_rider(data_dir: &std::path::Path, who: &str) -> anyhow::Result<pillion_model::RiderId> {
+/// Opens a data directory's store for an operator's command, refusing a directory without one.
+pub fn open_store(data_dir: &std::path::Path) -> anyhow::Result<SqliteStore> {
     let db = data_dir.join(DB_FILE);
     if !db.exists() {
         anyhow::bail!("no store at {}; has a server run there?", db.display());
     }
-    let store = SqliteStore::open(&db).with_context(|| format!("cannot open {}", db.display()))?;
-    store
+    SqliteStore::open(&db).with_context(|| format!("cannot open {}", db.display()))
+}
+
+/// Finds a rider by handle or numeric id in a data directory's store, for `pillion token`. Safe
+/// while a server runs on the same directory (SQLite readers do not block the writer in WAL mode).
+pub fn find_rider(data_dir: &std::path::Path, who: &str) -> anyhow::Result<pillion_model::RiderId> {
+    open_store(data_dir)?
         .find_rider(who)?
         .ok_or_else(|| anyhow::anyhow!("no rider with handle or id '{who}'"))
 }

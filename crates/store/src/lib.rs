@@ -11,7 +11,10 @@ use pillion_model::Change;
 pub mod conformance;
 pub mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{GraphExtras, SqliteStore};
+
+/// The store's file name inside a data directory.
+pub const DB_FILE: &str = "pillion.db";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,9 +36,11 @@ pub struct LoadInfo {
 
 /// The durable store. Owned by the single writer thread; not shared.
 pub trait Store: Send {
-    /// Replays the whole committed state into `sink` as changes, in an order in which every change
-    /// only refers to things created before it (riders, interests, friendships and requests,
-    /// follows, posts by creation time, likes, comments by creation time, revoked tokens).
+    /// Replays the committed social state into `sink` as changes, in an order in which every
+    /// change only refers to things created before it (riders, interests, friendships and
+    /// requests, follows, posts by creation time, likes, comments by creation time, revoked
+    /// tokens). Graph-only data ([`Change::CreateNode`], [`Change::CreateRel`],
+    /// [`Change::SetNodeProps`]) is kept but not replayed: the feed engine holds none of it.
     fn load(&mut self, sink: &mut dyn FnMut(Change)) -> Result<LoadInfo, StoreError>;
 
     /// Commits `changes` in order, in one transaction with one sync to disk: all or nothing.

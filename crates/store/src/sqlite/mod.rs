@@ -53,6 +53,60 @@ impl SqliteStore {
         })
     }
 
+    /// Creates a new store file for a bulk load (an import): no journal, no syncs and no
+    /// foreign-key checks while it fills, because a failed import deletes the file anyway.
+    /// [`SqliteStore::finish_bulk`] checks the references, syncs, and leaves a normal store.
+    pub fn create_bulk(path: &Path) -> Result<SqliteStore, StoreError> {
+        if path.exists() {
+            return Err(StoreError::Corrupt(format!(
+                "{} already exists; a bulk load needs a new file",
+                path.display()
+            )));
+        }
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "OFF")?;
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "cache_size", -262_144)?; // KiB, i.e. 256 MiB
+        conn.set_prepared_statement_cache_capacity(64);
+        schema::migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Ends a bulk load: every reference must resolve (else [`StoreError::Corrupt`]), and the
+    /// file is switched to WAL mode and synced to disk.
+    pub fn finish_bulk(self) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let mut rows = stmt.query([])?;
+        if let Some(row) = rows.next()? {
+            let table: String = row.get(0)?;
+            let parent: String = row.get(2)?;
+            return Err(StoreError::Corrupt(format!(
+                "a row of {table} refers to a missing row of {parent}"
+            )));
+        }
+        drop(rows);
+        drop(stmt);
+        self.conn.pragma_update(None, "locking_mode", "NORMAL")?;
+        let mode: String =
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt(format!(
+                "the store did not switch to WAL mode ({mode})"
+            )));
+        }
+        let path = self.path.clone();
+        self.conn.close().map_err(|(_, e)| e)?;
+        std::fs::File::open(&path)?.sync_all()?;
+        Ok(())
+    }
+
     /// Finds a rider by handle, or by numeric id, without loading the store (for `pillion token`).
     pub fn find_rider(&self, handle_or_id: &str) -> Result<Option<RiderId>, StoreError> {
         let mut stmt = self
@@ -66,10 +120,56 @@ impl SqliteStore {
         }
     }
 
+    /// How many rows the graph-only tables hold, by label and by relationship type: what an
+    /// import reports and its tests check.
+    pub fn graph_extras(&self) -> Result<GraphExtras, StoreError> {
+        let mut extras = GraphExtras::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT labels, count(*) FROM nodes GROUP BY labels ORDER BY labels")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            extras.nodes.push((row.get(0)?, row.get::<_, i64>(1)? as u64));
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT type, count(*) FROM rels GROUP BY type ORDER BY type")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            extras.rels.push((row.get(0)?, row.get::<_, i64>(1)? as u64));
+        }
+        extras.node_props = self
+            .conn
+            .query_row("SELECT count(*) FROM node_props", [], |row| row.get::<_, i64>(0))?
+            as u64;
+        Ok(extras)
+    }
+
+    /// Every rider's id, in id order (for `pillion token --sample`).
+    pub fn rider_ids(&self) -> Result<Vec<RiderId>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id FROM riders ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |row| row.get::<_, i64>(0))?
+            .map(|id| id.map(|id| RiderId(id as u64)))
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
     /// The file this store was opened from.
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Counts of the graph-only tables (see [`SqliteStore::graph_extras`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GraphExtras {
+    /// (labels as a JSON array, count), by labels.
+    pub nodes: Vec<(String, u64)>,
+    /// (type, count), by type.
+    pub rels: Vec<(String, u64)>,
+    /// Posts, comments and interests with extra properties.
+    pub node_props: u64,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -217,6 +317,11 @@ fn apply(conn: &Connection, change: &Change) -> rusqlite::Result<()> {
         }
         Change::DeletePost { id } => {
             for sql in [
+                "DELETE FROM rels WHERE src IN (SELECT id FROM comments WHERE post = ?1)
+                                     OR dst IN (SELECT id FROM comments WHERE post = ?1)",
+                "DELETE FROM node_props WHERE id IN (SELECT id FROM comments WHERE post = ?1)",
+                "DELETE FROM rels WHERE src = ?1 OR dst = ?1",
+                "DELETE FROM node_props WHERE id = ?1",
                 "DELETE FROM likes WHERE post = ?1",
                 "DELETE FROM comments WHERE post = ?1",
                 "DELETE FROM post_interests WHERE post = ?1",
@@ -252,6 +357,24 @@ fn apply(conn: &Connection, change: &Change) -> rusqlite::Result<()> {
                 c.body.as_str(),
                 c.created_at.0
             ])?;
+        }
+        Change::CreateNode(n) => {
+            conn.prepare_cached(
+                "INSERT INTO nodes (id, labels, props) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![n.id.0, to_json(&n.labels)?, to_json(&n.props)?])?;
+        }
+        Change::CreateRel(r) => {
+            conn.prepare_cached("INSERT INTO rels (type, src, dst, props) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![r.rel_type, r.from.0, r.to.0, to_json(&r.props)?])?;
+        }
+        Change::SetNodeProps { id, props } => {
+            conn.prepare_cached(
+                "INSERT INTO node_props (id, props) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET props = excluded.props",
+            )?
+            .execute(params![id.0, to_json(props)?])?;
         }
         Change::RevokeToken {
             token_id,

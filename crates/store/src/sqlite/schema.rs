@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -106,6 +106,32 @@ CREATE TABLE revoked_tokens (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens (expires_at);
+";
+
+/// Graph-only data: nodes outside the social model, relationships it has no column for, and the
+/// extra properties of posts, comments and interests (an import's LDBC columns). Node ids share
+/// the one id sequence. Deleting a post deletes its rows here and its comments' (see `commit`).
+const V2: &str = "
+CREATE TABLE nodes (
+    id     INTEGER PRIMARY KEY,
+    labels TEXT NOT NULL,             -- a JSON array of strings
+    props  TEXT NOT NULL              -- a JSON object
+);
+
+CREATE TABLE node_props (
+    id    INTEGER PRIMARY KEY,        -- a post, comment or interest
+    props TEXT NOT NULL
+);
+
+CREATE TABLE rels (
+    id    INTEGER PRIMARY KEY,        -- creation order
+    type  TEXT NOT NULL,
+    src   INTEGER NOT NULL,
+    dst   INTEGER NOT NULL,
+    props TEXT NOT NULL
+);
+CREATE INDEX rels_by_src ON rels (src);
+CREATE INDEX rels_by_dst ON rels (dst);
 ";
 
 /// Sets up a fresh connection. `synchronous = FULL` in WAL mode syncs the log at every commit, so
