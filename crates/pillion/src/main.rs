@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pillion_server::{Config, HashCost, Keys, Subject};
 
@@ -39,6 +40,48 @@ enum Cmd {
     Serve(ServeArgs),
     /// Print a bearer token for a rider (by handle or id), or an operator token.
     Token(TokenArgs),
+    /// Bulk-load an LDBC SNB CsvBasic folder into a new data directory.
+    Import(ImportArgs),
+    /// Write a synthetic social network (LDBC SNB CsvBasic layout) for tests and benchmarks.
+    Gen(GenArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    /// LDBC SNB CsvBasic: static/ and dynamic/ folders of `|`-separated files.
+    Ldbc,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Ldbc)]
+    format: ImportFormat,
+    /// The folder to import (holding static/ and dynamic/).
+    dir: PathBuf,
+    /// Data directory to create; it must not exist or be empty.
+    #[arg(long, env = "PILLION_DATA", default_value = "./pillion-data")]
+    data: PathBuf,
+    /// No progress bar (for logs and scripts).
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct GenArgs {
+    /// Size: 1 is 20,000 riders, 80,000 friendships, 80,000 posts, 140,000 likes and 40,000
+    /// comments; N multiplies every count by N.
+    #[arg(long, default_value_t = 1)]
+    scale: u32,
+    /// Folder to write (must not exist or be empty).
+    #[arg(long)]
+    out: PathBuf,
+    /// Random seed: the same scale and seed give byte-identical files.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -78,10 +121,17 @@ struct TokenArgs {
     #[arg(long, env = "PILLION_DATA", default_value = "./pillion-data")]
     data: PathBuf,
     /// An operator token instead of a rider's.
-    #[arg(long, conflicts_with = "rider")]
+    #[arg(long, conflicts_with_all = ["rider", "sample"])]
     admin: bool,
+    /// Tokens for N riders picked at random (with --seed), one `id token` line each: for
+    /// benchmarks and load tests.
+    #[arg(long, value_name = "N", conflicts_with = "rider")]
+    sample: Option<usize>,
+    /// Seed for --sample.
+    #[arg(long, default_value_t = 1, requires = "sample")]
+    seed: u64,
     /// The rider's handle or numeric id.
-    #[arg(required_unless_present = "admin")]
+    #[arg(required_unless_present_any = ["admin", "sample"])]
     rider: Option<String>,
     /// Lifetime in seconds.
     #[arg(long, env = "PILLION_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
@@ -94,6 +144,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Serve(args) => serve(args),
         Cmd::Token(args) => token(args),
+        Cmd::Import(args) => import(args),
+        Cmd::Gen(args) => generate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -177,10 +229,107 @@ fn token(args: TokenArgs) -> anyhow::Result<()> {
             args.data.display()
         )
     })?;
+    if let Some(n) = args.sample {
+        return sample_tokens(&args, &keys, n);
+    }
     let subject = match args.rider {
         None => Subject::Operator,
         Some(r) => Subject::Rider(pillion_server::find_rider(&args.data, &r)?),
     };
     println!("{}", keys.issue(subject, args.ttl));
+    Ok(())
+}
+
+fn sample_tokens(args: &TokenArgs, keys: &Keys, n: usize) -> anyhow::Result<()> {
+    use rand::seq::SliceRandom;
+    use rand::SeedableRng;
+    use std::io::Write;
+
+    let ids = pillion_server::open_store(&args.data)?.rider_ids()?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for id in ids.choose_multiple(&mut rng, n) {
+        writeln!(out, "{id} {}", keys.issue(Subject::Rider(*id), args.ttl))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A byte-counting progress bar on stderr, hidden when asked or when stderr is not a terminal.
+fn progress_bar(quiet: bool, unit: &str) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let template = format!(
+        "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{{unit}}}/{{total_{unit}}} ({{eta}}) {{msg}}"
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let ImportFormat::Ldbc = args.format;
+    let bar = progress_bar(args.quiet, "bytes");
+    let (stats, took) = pillion_ldbc::import::import(&args.dir, &args.data, &mut |p| {
+        bar.set_length(p.total);
+        bar.set_position(p.done);
+        bar.set_message(p.file.to_owned());
+    })?;
+    bar.finish_and_clear();
+    // The signing key belongs to the data directory; make it now so `pillion token` works
+    // before the first start.
+    Keys::load_or_create(&args.data).context("cannot create the signing key")?;
+    let secs = took.as_secs_f64().max(1e-9);
+    eprintln!(
+        "imported {} into {} in {secs:.2} s: {} riders, {} friendships, {} interests, {} follows, \
+         {} posts, {} likes, {} comments, {} other nodes, {} other relationships; \
+         {:.0} relationships/s, {:.0} nodes/s",
+        args.dir.display(),
+        args.data.display(),
+        stats.riders,
+        stats.friendships,
+        stats.interests,
+        stats.follows,
+        stats.posts,
+        stats.likes,
+        stats.comments,
+        stats.other_nodes,
+        stats.other_rels,
+        stats.relationship_rows as f64 / secs,
+        stats.node_rows as f64 / secs,
+    );
+    Ok(())
+}
+
+fn generate(args: GenArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let bar = progress_bar(args.quiet, "pos");
+    let opts = pillion_ldbc::gen::GenOptions {
+        scale: args.scale,
+        seed: args.seed,
+    };
+    let stats = pillion_ldbc::gen::generate(&opts, &args.out, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    eprintln!(
+        "wrote {} in {:.2} s: {} persons, {} knows, {} posts, {} likes, {} comments, {} tags, \
+         {} places, {} interests followed, {} post tags",
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+        stats.persons,
+        stats.knows,
+        stats.posts,
+        stats.likes,
+        stats.comments,
+        stats.tags,
+        stats.places,
+        stats.has_interest,
+        stats.post_tags,
+    );
     Ok(())
 }

@@ -210,12 +210,14 @@ pub fn get(http: &Client, url: &str, token: &str) -> Result<(u16, Value), reqwes
 
 // ---- riders ----------------------------------------------------------------------------------
 
+#[allow(dead_code)]
 pub struct Rider {
     pub id: u64,
     pub token: String,
 }
 
 /// Signs a rider up (password `password1`) and returns its id and token.
+#[allow(dead_code)]
 pub fn sign_up(http: &Client, base: &str, handle: &str, name: &str) -> Rider {
     let body = json!({"handle": handle, "name": name, "password": "password1"});
     let res = http
