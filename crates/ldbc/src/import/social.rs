@@ -101,7 +101,7 @@ impl<'p> Importer<'p> {
             while csv.next_row()? {
                 each(self, &csv)?;
                 rows += 1;
-                if rows % REPORT_EVERY == 0 {
+                if rows.is_multiple_of(REPORT_EVERY) {
                     self.report(csv.bytes, name);
                 }
             }
