@@ -6,7 +6,6 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use pillion_model::{CommentId, PostId, RiderId, Timestamp, Visibility};
-use rustc_hash::FxHashMap;
 
 use crate::sorted;
 use crate::state::{FeedKey, Graph, Post, Rider};
@@ -272,32 +271,32 @@ impl Graph {
                 next: None,
             };
         };
-        let mut mutual: FxHashMap<RiderId, u32> = FxHashMap::default();
-        for f in &v.friends {
-            if let Some(friend) = self.riders.get(f) {
-                for c in &friend.friends {
-                    *mutual.entry(*c).or_insert(0) += 1;
-                }
-            }
-        }
-        let after_key = after.map(|(m, id)| (Reverse(m), id));
-        let mut ranked: Vec<(Reverse<u32>, RiderId)> = mutual
-            .into_iter()
-            .filter(|(c, _)| {
-                *c != viewer
-                    && !v.is_friend(*c)
-                    && !v.has_requested(*c)
-                    && !self.riders.get(c).is_some_and(|o| o.has_requested(viewer))
-            })
-            .map(|(c, m)| (Reverse(m), c))
-            .filter(|k| after_key.is_none_or(|a| *k > a))
+        // Counting by sorting the friends' friend lists (see `sorted::merge_counts`); only a
+        // candidate that would enter the page is checked further.
+        let lists: Vec<&[RiderId]> = v
+            .friends
+            .iter()
+            .filter_map(|f| self.riders.get(f))
+            .map(|f| f.friends.as_slice())
             .collect();
-        let take = (limit + 1).min(ranked.len());
-        if take < ranked.len() {
-            ranked.select_nth_unstable(take);
-            ranked.truncate(take);
-        }
-        ranked.sort_unstable();
+        let after_key = after.map(|(m, id)| (Reverse(m), id));
+        let keep = limit + 1;
+        let mut ranked: Vec<(Reverse<u32>, RiderId)> = Vec::with_capacity(keep + 1);
+        sorted::merge_counts(&lists, |c, m| {
+            let key = (Reverse(m), c);
+            if after_key.is_some_and(|a| key <= a)
+                || (ranked.len() == keep && key >= ranked[keep - 1])
+                || c == viewer
+                || v.is_friend(c)
+                || v.has_requested(c)
+                || v.requests_in.iter().any(|(_, from)| *from == c)
+            {
+                return;
+            }
+            let at = ranked.partition_point(|k| *k < key);
+            ranked.insert(at, key);
+            ranked.truncate(keep);
+        });
         let items: Vec<(RiderId, u32)> = ranked.into_iter().map(|(Reverse(m), c)| (c, m)).collect();
         Page::cut(items, limit, |(c, m)| (*m, *c))
     }
