@@ -84,17 +84,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the server and prints the seconds from spawn to /health/ready = 200.
+# Starts the server; sets $ready to the seconds from spawn to /health/ready = 200.
 start_server() {
   local t0 t1
   t0=$(date +%s%N)
   "${pin_server[@]}" "$bin" serve --data "$data" --listen "127.0.0.1:$port" \
-    --rate-limit 1000000 2>>"$work/server.log" &
+    --rate-limit 1000000 >/dev/null 2>>"$work/server.log" &
   server=$!
   for _ in $(seq 6000); do
     if curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then
       t1=$(date +%s%N)
-      python3 -c "print(f'{($t1 - $t0) / 1e9:.3f}')"
+      ready=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.3f}')")
       return
     fi
     kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
@@ -108,7 +108,7 @@ stop_server() {
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$server/status"; }
 hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$server/status"; }
 
-first_ready=$(start_server)
+start_server; first_ready=$ready
 log "first start: ready in ${first_ready}s"
 riders=$(awk 'END {print NR - 1}' "$gen/dynamic/person_0_0.csv")
 sample=$(( riders < 5000 ? riders : 5000 ))
@@ -154,13 +154,13 @@ if [ "$quick" = 0 ]; then
 fi
 peak_rss=$(hwm_mb)
 stop_server
-restart_ready=$(start_server)
+start_server; restart_ready=$ready
 restart_rss=$(rss_mb)
 log "restart: ready in ${restart_ready}s, RSS ${restart_rss} MB"
 stop_server
 
 if [ "$pg" = 1 ]; then
-  bench/pg/ensure.sh >&2
+  bench/ensure-postgres.sh >&2
   db=pillion_ref_s$scale
   bench/pg/load.sh "$gen" "$db" >&2
   for script in feed suggestions post_like post; do
