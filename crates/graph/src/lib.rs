@@ -19,6 +19,7 @@
 mod apply;
 mod plan;
 mod read;
+mod shard;
 mod sorted;
 mod state;
 mod timeline;

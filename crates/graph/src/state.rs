@@ -4,6 +4,8 @@ use pillion_model::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::shard::ShardedMap;
+
 /// The order of posts in every list: creation time, then id. Newest is greatest.
 pub type FeedKey = (Timestamp, PostId);
 
@@ -153,7 +155,7 @@ pub const DEFAULT_HEAVY_THRESHOLD: usize = 256;
 /// The whole committed state.
 #[derive(Debug)]
 pub struct Graph {
-    pub(crate) riders: FxHashMap<RiderId, Rider>,
+    pub(crate) riders: ShardedMap<RiderId, Rider>,
     pub(crate) handles: FxHashMap<String, RiderId>,
     /// Friendship metadata by ordered pair (smaller id first): who asked, and since when.
     pub(crate) friendships: FxHashMap<(RiderId, RiderId), (RiderId, Timestamp)>,
@@ -164,8 +166,8 @@ pub struct Graph {
     /// An interest whose name differs only in case from an earlier one -> that earlier one.
     /// Only imports create such pairs; follows and tags go to the earlier interest.
     pub(crate) interest_alias: FxHashMap<InterestId, InterestId>,
-    pub(crate) posts: FxHashMap<PostId, Post>,
-    pub(crate) comments: FxHashMap<CommentId, Comment>,
+    pub(crate) posts: ShardedMap<PostId, Post>,
+    pub(crate) comments: ShardedMap<CommentId, Comment>,
     pub(crate) revoked: FxHashSet<u64>,
     pub(crate) stats: Stats,
     /// A light rider becomes heavy at this many friends, and a heavy one light below half of it.
@@ -188,14 +190,14 @@ impl Graph {
     /// (`usize::MAX`: every feed is merged on read; 0: every rider is heavy).
     pub fn with_heavy_threshold(n: usize) -> Self {
         Graph {
-            riders: FxHashMap::default(),
+            riders: ShardedMap::default(),
             handles: FxHashMap::default(),
             friendships: FxHashMap::default(),
             interests: FxHashMap::default(),
             interest_keys: FxHashMap::default(),
             interest_alias: FxHashMap::default(),
-            posts: FxHashMap::default(),
-            comments: FxHashMap::default(),
+            posts: ShardedMap::default(),
+            comments: ShardedMap::default(),
             revoked: FxHashSet::default(),
             stats: Stats::default(),
             heavy_at: n,

@@ -26,6 +26,9 @@ use crate::metrics as m;
 /// One command's answer from the writer.
 pub type WriteResult = Result<Outcome, ApiError>;
 
+/// Applying a batch longer than this (lock wait included) is logged: every reader waits for it.
+const SLOW_APPLY: std::time::Duration = std::time::Duration::from_millis(20);
+
 struct Job {
     commands: Vec<Command>,
     reply: oneshot::Sender<Vec<WriteResult>>,
@@ -297,9 +300,22 @@ impl Writer {
         match outcome {
             Ok(()) => {
                 if !batch.changes.is_empty() {
+                    let waited = Instant::now();
                     let mut graph = self.engine.graph.write();
+                    let applying = Instant::now();
                     for change in &batch.changes {
                         graph.apply(change);
+                    }
+                    drop(graph);
+                    let (lock, apply) = (applying - waited, applying.elapsed());
+                    m::record_apply(lock + apply);
+                    if lock + apply > SLOW_APPLY {
+                        tracing::warn!(
+                            lock_wait_ms = lock.as_millis() as u64,
+                            apply_ms = apply.as_millis() as u64,
+                            changes = batch.changes.len(),
+                            "slow apply: readers waited for this batch"
+                        );
                     }
                 }
                 for (j, c, outcome) in batch.members {

@@ -37,6 +37,7 @@ pub mod state;
 pub mod views;
 
 pub use auth::{HashCost, Keys, Subject};
+use axum::serve::ListenerExt;
 use engine::{Engine, LoadState};
 use error::ApiError;
 use state::AppState;
@@ -104,6 +105,14 @@ pub async fn run(
     }
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    // Without TCP_NODELAY a response written in two parts can wait for the client's delayed
+    // ACK (Nagle): that showed as 16-45 ms p99 on create-post while the handler's own p99 was
+    // under 5 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {

@@ -56,6 +56,11 @@ pub fn record_commit(elapsed: Duration, commands: usize, changes: usize) {
     counter!("pillion_write_changes_total").increment(changes as u64);
 }
 
+/// How long a batch held the engine's write lock (readers wait meanwhile), lock wait included.
+pub fn record_apply(elapsed: Duration) {
+    histogram!("pillion_write_apply_duration_seconds").record(elapsed.as_secs_f64());
+}
+
 /// From a write's arrival in the queue to its being visible to every reader (feeds are assembled
 /// on read, so this is also the fan-out lag).
 pub fn record_write_lag(elapsed: Duration) {
