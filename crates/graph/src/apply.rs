@@ -211,6 +211,11 @@ impl Graph {
                 place: p.place.clone(),
                 interests: p.interests.clone(),
                 created_at: p.created_at,
+                body_is_plain: !p
+                    .body
+                    .as_str()
+                    .bytes()
+                    .any(|c| c < 0x20 || c == b'"' || c == b'\\'),
                 likers: Vec::new(),
                 comments: Vec::new(),
             },

@@ -190,10 +190,7 @@ mod merge_tests {
         let c = [7, 9];
         let mut seen = Vec::new();
         merge_counts(&[&a[..], &b[..], &c[..], &[][..]], |x, n| seen.push((x, n)));
-        assert_eq!(
-            seen,
-            vec![(1, 1), (3, 2), (4, 1), (5, 1), (7, 3), (9, 1)]
-        );
+        assert_eq!(seen, vec![(1, 1), (3, 2), (4, 1), (5, 1), (7, 3), (9, 1)]);
         let many: Vec<&[i32]> = std::iter::repeat_n(&b[..], 60).chain([&a[..]]).collect();
         let mut counted = Vec::new();
         merge_counts(&many, |x, n| counted.push((x, n)));

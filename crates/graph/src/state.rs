@@ -81,6 +81,9 @@ pub struct Post {
     pub place: Option<Place>,
     pub interests: Vec<InterestId>,
     pub created_at: Timestamp,
+    /// The body has no `"`, `\` or control character, so writers of quoted formats (JSON) can
+    /// copy it without scanning it on every read.
+    pub body_is_plain: bool,
     /// Riders who like it, ascending.
     pub(crate) likers: Vec<RiderId>,
     /// Comments, ascending by (time, id): oldest first.

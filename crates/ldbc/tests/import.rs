@@ -62,12 +62,18 @@ fn the_tiny_dataset_imports_whole() {
     let stats = run(&tiny(), &data).unwrap();
 
     assert_eq!(stats.riders, rows("dynamic/person_0_0.csv"));
-    assert_eq!(stats.friendships, rows("dynamic/person_knows_person_0_0.csv"));
+    assert_eq!(
+        stats.friendships,
+        rows("dynamic/person_knows_person_0_0.csv")
+    );
     assert_eq!(stats.posts, rows("dynamic/post_0_0.csv"));
     assert_eq!(stats.comments, rows("dynamic/comment_0_0.csv"));
     assert_eq!(stats.likes, rows("dynamic/person_likes_post_0_0.csv"));
     assert_eq!(stats.interests, rows("static/tag_0_0.csv"));
-    assert_eq!(stats.follows, rows("dynamic/person_hasInterest_tag_0_0.csv"));
+    assert_eq!(
+        stats.follows,
+        rows("dynamic/person_hasInterest_tag_0_0.csv")
+    );
     let others = rows("static/place_0_0.csv")
         + rows("static/organisation_0_0.csv")
         + rows("static/tagclass_0_0.csv")
@@ -205,7 +211,11 @@ fn a_bad_row_names_file_and_line_and_leaves_nothing() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers, vec!["ldbc".to_owned()], "no staging directory left");
+    assert_eq!(
+        leftovers,
+        vec!["ldbc".to_owned()],
+        "no staging directory left"
+    );
 }
 
 #[test]
@@ -271,7 +281,10 @@ fn a_non_empty_data_directory_is_refused_and_left_alone() {
     let err = run(&tiny(), &data).unwrap_err();
     assert!(matches!(err, ImportError::Refused(_)), "{err}");
     assert!(err.to_string().contains("not empty"));
-    assert_eq!(std::fs::read_to_string(data.join("keep.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(data.join("keep.txt")).unwrap(),
+        "mine"
+    );
     assert_eq!(std::fs::read_dir(&data).unwrap().count(), 1);
 
     // An empty directory is fine, and a second import into it is refused.
@@ -285,7 +298,10 @@ fn a_non_empty_data_directory_is_refused_and_left_alone() {
 fn a_folder_that_is_not_ldbc_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let err = run(tmp.path(), &tmp.path().join("data")).unwrap_err();
-    assert!(err.to_string().contains("not an LDBC CsvBasic folder"), "{err}");
+    assert!(
+        err.to_string().contains("not an LDBC CsvBasic folder"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -296,7 +312,10 @@ fn rule_breaking_data_is_imported_as_it_is() {
     append(&src.join("static/tag_0_0.csv"), &format!("90001|{long}|u"));
     append(&src.join("static/tag_0_0.csv"), "90002|RUMI|u");
     append(&src.join("dynamic/comment_0_0.csv"), "9|1|ip|b||0");
-    append(&src.join("dynamic/comment_hasCreator_person_0_0.csv"), "9|153");
+    append(
+        &src.join("dynamic/comment_hasCreator_person_0_0.csv"),
+        "9|153",
+    );
     append(
         &src.join("dynamic/comment_replyOf_post_0_0.csv"),
         "9|343597383680",

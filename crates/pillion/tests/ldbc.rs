@@ -37,7 +37,13 @@ fn a_generated_network_imports_and_serves_what_its_files_say() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let out = run(
-        &["import", "--format", "ldbc", gen.to_str().unwrap(), "--data"],
+        &[
+            "import",
+            "--format",
+            "ldbc",
+            gen.to_str().unwrap(),
+            "--data",
+        ],
         &[],
     );
     // `--data` without a value is a usage error, not an import into "".
@@ -81,13 +87,7 @@ fn a_generated_network_imports_and_serves_what_its_files_say() {
 
     // Tokens for a sample of riders, minted before the first start.
     let out = run(
-        &[
-            "token",
-            "--data",
-            data.to_str().unwrap(),
-            "--sample",
-            "25",
-        ],
+        &["token", "--data", data.to_str().unwrap(), "--sample", "25"],
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -157,7 +157,14 @@ fn the_command_line_refuses_bad_imports_with_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     let gen = tmp.path().join("gen");
     let out = run(
-        &["gen", "--scale", "1", "--out", gen.to_str().unwrap(), "--quiet"],
+        &[
+            "gen",
+            "--scale",
+            "1",
+            "--out",
+            gen.to_str().unwrap(),
+            "--quiet",
+        ],
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -167,7 +174,12 @@ fn the_command_line_refuses_bad_imports_with_file_and_line() {
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("x"), "").unwrap();
     let out = run(
-        &["import", gen.to_str().unwrap(), "--data", busy.to_str().unwrap()],
+        &[
+            "import",
+            gen.to_str().unwrap(),
+            "--data",
+            busy.to_str().unwrap(),
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -181,7 +193,12 @@ fn the_command_line_refuses_bad_imports_with_file_and_line() {
     std::fs::write(&likes, text).unwrap();
     let data = tmp.path().join("data");
     let out = run(
-        &["import", gen.to_str().unwrap(), "--data", data.to_str().unwrap()],
+        &[
+            "import",
+            gen.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -220,12 +237,7 @@ fn the_real_ldbc_tiny_dataset_serves() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let out = run(
-        &[
-            "token",
-            "--data",
-            data.to_str().unwrap(),
-            "p8796093022220",
-        ],
+        &["token", "--data", data.to_str().unwrap(), "p8796093022220"],
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));

@@ -32,6 +32,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+mod post_json;
 pub mod routes;
 pub mod state;
 pub mod views;

@@ -90,7 +90,9 @@ impl Importer<'_> {
             let id_col = csv.require("id")?;
             let id = csv.id(id_col)?;
             let author = creators.remove(&id).ok_or_else(|| {
-                csv.error(format!("post {id} has no creator in post_hasCreator_person"))
+                csv.error(format!(
+                    "post {id} has no creator in post_hasCreator_person"
+                ))
             })?;
             let created_at = Timestamp(csv.int(csv.require("creationDate")?)?);
             let text = |name: &str| csv.column(name).map(|i| csv.get(i)).unwrap_or("");

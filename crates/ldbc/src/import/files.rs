@@ -40,7 +40,10 @@ impl Folder {
                 let entry = entry.map_err(|e| ImportError::io(&path, e))?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name.ends_with(".csv") {
-                    let len = entry.metadata().map_err(|e| ImportError::io(&path, e))?.len();
+                    let len = entry
+                        .metadata()
+                        .map_err(|e| ImportError::io(&path, e))?
+                        .len();
                     names.push((name, len));
                 }
             }
@@ -76,7 +79,10 @@ impl Folder {
         })?;
         let words: Vec<&str> = stem.split('_').collect();
         let table = match words.as_slice() {
-            [entity] => self.entities.entry((*entity).to_owned()).or_insert_with(empty),
+            [entity] => self
+                .entities
+                .entry((*entity).to_owned())
+                .or_insert_with(empty),
             [src, rel, dst] => self
                 .relations
                 .entry(((*src).to_owned(), (*rel).to_owned(), (*dst).to_owned()))

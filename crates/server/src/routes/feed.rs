@@ -1,7 +1,6 @@
 //! The news feed and walls.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -10,8 +9,9 @@ use pillion_model::RiderId;
 use super::{feed_cursor, feed_next};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ListParams, PathParam};
+use crate::post_json::post_list_response;
 use crate::state::{AppState, Viewer};
-use crate::views::{json, List, PostView};
+use crate::views::{List, PostView};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,7 +42,7 @@ async fn feed(State(s): State<AppState>, viewer: Viewer, page: ListParams) -> Ap
     let p = g.feed(viewer.id, before, page.limit);
     let items = PostView::list(&g, viewer.id, &p.items);
     let next_cursor = feed_next(&s, &scope, p.next);
-    Ok(json(StatusCode::OK, &List { items, next_cursor }))
+    Ok(post_list_response(&items, next_cursor.as_deref()))
 }
 
 /// A rider's wall
@@ -75,5 +75,5 @@ async fn wall(
     let p = g.wall(viewer.id, rider, before, page.limit);
     let items = PostView::list(&g, viewer.id, &p.items);
     let next_cursor = feed_next(&s, &scope, p.next);
-    Ok(json(StatusCode::OK, &List { items, next_cursor }))
+    Ok(post_list_response(&items, next_cursor.as_deref()))
 }

@@ -10,8 +10,9 @@ use pillion_model::{Command, InterestName};
 use super::{feed_cursor, feed_next, no_content};
 use crate::error::ApiResult;
 use crate::extract::{ListParams, PathParam};
+use crate::post_json::post_list_response;
 use crate::state::{AppState, Viewer};
-use crate::views::{json, List, PostView};
+use crate::views::{List, PostView};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -111,5 +112,5 @@ async fn posts(
     let p = g.interest_posts(viewer.id, name.as_str(), before, page.limit);
     let items = PostView::list(&g, viewer.id, &p.items);
     let next_cursor = feed_next(&s, &scope, p.next);
-    Ok(json(StatusCode::OK, &List { items, next_cursor }))
+    Ok(post_list_response(&items, next_cursor.as_deref()))
 }

@@ -145,7 +145,7 @@ pub(crate) fn post_response(s: &AppState, viewer: RiderId, id: PostId) -> ApiRes
     let g = s.engine.read();
     let p = g.post(id).ok_or_else(|| ApiError::not_found("post"))?;
     let view = PostView::of(&g, viewer, p).ok_or_else(|| ApiError::not_found("post"))?;
-    Ok(json(StatusCode::CREATED, &view))
+    Ok(crate::post_json::post_response(StatusCode::CREATED, &view))
 }
 
 pub(crate) fn comment_response(s: &AppState, id: CommentId) -> ApiResult<Response> {
@@ -215,7 +215,7 @@ async fn read(
         .visible_post(viewer.id, id)
         .ok_or_else(|| ApiError::not_found("post"))?;
     let view = PostView::of(&g, viewer.id, p).ok_or_else(|| ApiError::not_found("post"))?;
-    Ok(json(StatusCode::OK, &view))
+    Ok(crate::post_json::post_response(StatusCode::OK, &view))
 }
 
 /// Delete a post

@@ -129,19 +129,24 @@ impl SqliteStore {
             .prepare("SELECT labels, count(*) FROM nodes GROUP BY labels ORDER BY labels")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            extras.nodes.push((row.get(0)?, row.get::<_, i64>(1)? as u64));
+            extras
+                .nodes
+                .push((row.get(0)?, row.get::<_, i64>(1)? as u64));
         }
         let mut stmt = self
             .conn
             .prepare("SELECT type, count(*) FROM rels GROUP BY type ORDER BY type")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            extras.rels.push((row.get(0)?, row.get::<_, i64>(1)? as u64));
+            extras
+                .rels
+                .push((row.get(0)?, row.get::<_, i64>(1)? as u64));
         }
         extras.node_props = self
             .conn
-            .query_row("SELECT count(*) FROM node_props", [], |row| row.get::<_, i64>(0))?
-            as u64;
+            .query_row("SELECT count(*) FROM node_props", [], |row| {
+                row.get::<_, i64>(0)
+            })? as u64;
         Ok(extras)
     }
 
@@ -366,8 +371,10 @@ fn apply(conn: &Connection, change: &Change) -> rusqlite::Result<()> {
             .execute(params![n.id.0, to_json(&n.labels)?, to_json(&n.props)?])?;
         }
         Change::CreateRel(r) => {
-            conn.prepare_cached("INSERT INTO rels (type, src, dst, props) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![r.rel_type, r.from.0, r.to.0, to_json(&r.props)?])?;
+            conn.prepare_cached(
+                "INSERT INTO rels (type, src, dst, props) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![r.rel_type, r.from.0, r.to.0, to_json(&r.props)?])?;
         }
         Change::SetNodeProps { id, props } => {
             conn.prepare_cached(
