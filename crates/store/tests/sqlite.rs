@@ -107,7 +107,7 @@ fn open_creates_the_file_with_the_current_schema_in_wal_mode() {
             |r| r.get(0),
         )
         .expect("schema version");
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("journal mode");
@@ -231,4 +231,126 @@ fn a_change_referring_to_nothing_fails_the_batch() {
     let (loaded, info) = conformance::load_all(&mut store);
     assert_eq!(loaded.len(), 2, "only the first commit is kept: {loaded:?}");
     assert_eq!(info.next_id, 3);
+}
+
+fn comment(id: u64, post: u64, author: u64) -> pillion_model::CommentRecord {
+    pillion_model::CommentRecord {
+        id: pillion_model::CommentId(id),
+        post: pillion_model::PostId(post),
+        author: pillion_model::RiderId(author),
+        body: pillion_model::CommentBody::from_trusted("c".into()),
+        created_at: pillion_model::Timestamp(10),
+    }
+}
+
+fn props(k: &str, v: &str) -> pillion_model::Props {
+    pillion_model::Props::from_trusted([(k.to_owned(), serde_json::json!(v))].into())
+}
+
+#[test]
+fn graph_only_data_is_kept_not_replayed_and_leaves_with_its_post() {
+    use pillion_model::{NodeId, NodeRecord, RelRecord};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (mut store, _) = small_store(dir.path(), "extras.db");
+    let rel = |t: &str, from: u64, to: u64| {
+        Change::CreateRel(RelRecord {
+            rel_type: t.into(),
+            from: NodeId(from),
+            to: NodeId(to),
+            props: props("since", "2010"),
+        })
+    };
+    store
+        .commit(&[
+            Change::CreatePost(post(3, 1)),
+            Change::CreateComment(comment(4, 2, 1)),
+            Change::CreateNode(NodeRecord {
+                id: NodeId(10),
+                labels: vec!["Place".into()],
+                props: props("name", "Lyon"),
+            }),
+            Change::SetNodeProps {
+                id: NodeId(2),
+                props: props("browserUsed", "Firefox"),
+            },
+            Change::SetNodeProps {
+                id: NodeId(4),
+                props: props("browserUsed", "Chrome"),
+            },
+            rel("IS_LOCATED_IN", 2, 10),
+            rel("IS_LOCATED_IN", 3, 10),
+            rel("REPLY_OF", 4, 4),
+            rel("WORK_AT", 1, 10),
+        ])
+        .expect("commit");
+    let extras = store.graph_extras().expect("extras");
+    assert_eq!(extras.nodes, vec![("[\"Place\"]".to_owned(), 1)]);
+    assert_eq!(
+        extras.rels,
+        vec![
+            ("IS_LOCATED_IN".to_owned(), 2),
+            ("REPLY_OF".to_owned(), 1),
+            ("WORK_AT".to_owned(), 1)
+        ]
+    );
+    assert_eq!(extras.node_props, 2);
+
+    // The engine holds none of it: load replays only the social state. The node's id counts
+    // for the high-water mark.
+    let (loaded, next_id) = conformance::load_all(&mut store);
+    assert!(loaded.iter().all(|c| !matches!(
+        c,
+        Change::CreateNode(_) | Change::CreateRel(_) | Change::SetNodeProps { .. }
+    )));
+    assert_eq!(next_id.next_id, 11);
+
+    // Deleting post 2 takes its rows and its comment's rows with it; post 3's stay.
+    store
+        .commit(&[Change::DeletePost {
+            id: pillion_model::PostId(2),
+        }])
+        .expect("delete");
+    let extras = store.graph_extras().expect("extras");
+    assert_eq!(
+        extras.rels,
+        vec![("IS_LOCATED_IN".to_owned(), 1), ("WORK_AT".to_owned(), 1)]
+    );
+    assert_eq!(extras.node_props, 0);
+}
+
+#[test]
+fn a_bulk_load_ends_as_a_normal_store_and_checks_references() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("bulk.db");
+    let mut store = SqliteStore::create_bulk(&path).expect("create");
+    assert!(SqliteStore::create_bulk(&path).is_err(), "only a new file");
+    store
+        .commit(&[
+            Change::CreateRider(rider(1, "ann")),
+            Change::CreatePost(post(2, 1)),
+        ])
+        .expect("commit");
+    store.finish_bulk().expect("finish");
+    let mode: String = raw(&path)
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+    let mut store = SqliteStore::open(&path).expect("open");
+    assert_eq!(conformance::load_all(&mut store).0.len(), 2);
+
+    // A like of a post nobody made: refused when the load ends, not silently kept.
+    let path = dir.path().join("dangling.db");
+    let mut store = SqliteStore::create_bulk(&path).expect("create");
+    store
+        .commit(&[
+            Change::CreateRider(rider(1, "ann")),
+            Change::Like {
+                rider: pillion_model::RiderId(1),
+                post: pillion_model::PostId(99),
+                created_at: pillion_model::Timestamp(1),
+            },
+        ])
+        .expect("commit without checks");
+    let err = store.finish_bulk().expect_err("dangling reference");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err}");
 }
