@@ -54,7 +54,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
     for name in ["scale", "secs", "pinned", "gen-secs", "import-secs", "import-rels",
-                 "import-line", "first-ready", "restart-ready", "restart-rss", "peak-rss",
+                 "import-line", "first-ready", "restart-ready", "restart-rss", "peak-rss", "read-rss",
+                 "late-ready", "late-rss", "late-posts",
                  "visibility"]:
         ap.add_argument("--" + name, default="")
     a = ap.parse_args()
@@ -72,7 +73,9 @@ def main():
           f"**{fmt(float(a.import_rels or 0))} relationships/s**")
     print(f"  (`{a.import_line.strip()}`)")
     print(f"- first start to ready: {a.first_ready} s; **restart to ready: {a.restart_ready} s** "
-          f"(RSS after restart {a.restart_rss} MB); peak RSS under load: **{a.peak_rss} MB**")
+          f"(RSS after it {a.restart_rss} MB); **peak RSS through the read routes: {a.read_rss} MB**")
+    print(f"- after the write runs (network grown to {a.late_posts} posts): peak RSS {a.peak_rss} MB; "
+          f"restart to ready {a.late_ready} s, RSS after it {a.late_rss} MB")
     print(f"- new post in every friend's feed (up to 50 friends read per post, under the mix load): "
           f"{a.visibility}")
     print()

@@ -130,7 +130,16 @@ load() {
   echo "pillion $mode $c $rps $p50 $p99 $p999 $errors $(rss_mb)" | tee -a "$results" >&2
 }
 
-for mode in live feed wall suggestions post like create mix; do
+for mode in live feed wall suggestions post; do
+  load "$mode" "$conns"
+done
+# Restart on the network as imported (the write routes below add posts and likes).
+read_rss=$(hwm_mb)
+stop_server
+start_server; restart_ready=$ready
+restart_rss=$(rss_mb)
+log "restart: ready in ${restart_ready}s, RSS ${restart_rss} MB"
+for mode in like create mix; do
   load "$mode" "$conns"
 done
 if [ "$curve" = 1 ]; then
@@ -154,9 +163,10 @@ if [ "$quick" = 0 ]; then
 fi
 peak_rss=$(hwm_mb)
 stop_server
-start_server; restart_ready=$ready
-restart_rss=$(rss_mb)
-log "restart: ready in ${restart_ready}s, RSS ${restart_rss} MB"
+start_server; late_ready=$ready
+late_rss=$(rss_mb)
+late_posts=$(curl -fs "http://127.0.0.1:$port/metrics" | awk '/pillion_graph_entries\{kind="posts"\}/ {print $2}')
+log "restart after the write runs ($late_posts posts): ready in ${late_ready}s, RSS ${late_rss} MB"
 stop_server
 
 if [ "$pg" = 1 ]; then
@@ -175,4 +185,5 @@ python3 bench/report.py "$results" \
   --scale "$scale" --secs "$secs" --pinned "$pin" --gen-secs "$gen_secs" \
   --import-secs "$import_secs" --import-rels "$import_rels" --import-line "$import_line" \
   --first-ready "$first_ready" --restart-ready "$restart_ready" --restart-rss "$restart_rss" \
-  --peak-rss "$peak_rss" --visibility "$visibility" | tee "$out"
+  --peak-rss "$peak_rss" --read-rss "$read_rss" --late-ready "$late_ready" \
+  --late-rss "$late_rss" --late-posts "$late_posts" --visibility "$visibility" | tee "$out"

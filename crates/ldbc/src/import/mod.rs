@@ -98,7 +98,7 @@ pub fn import(
     let store = SqliteStore::create_bulk(&staging.dir.join(DB_FILE))?;
     let mut importer = social::Importer::new(folder, store, progress);
     importer.run()?;
-    let (stats, store) = importer.finish();
+    let (stats, store) = importer.finish()?;
     store.finish_bulk()?;
     staging.publish(data)?;
     Ok((stats, started.elapsed()))
@@ -179,24 +179,76 @@ impl Drop for Staging {
     }
 }
 
-/// Collects changes and commits them in large transactions.
-struct Writer {
-    store: SqliteStore,
+/// Collects changes and commits them in large transactions on a thread of its own, so that
+/// reading and checking the files (one core) overlaps with SQLite's work (the other): the two
+/// halves cost about the same.
+pub(crate) struct Writer {
     batch: Vec<Change>,
+    /// Full batches to the committing thread; at most two wait, which bounds memory.
+    tx: Option<std::sync::mpsc::SyncSender<Vec<Change>>>,
+    thread: Option<std::thread::JoinHandle<Result<SqliteStore, ImportError>>>,
 }
 
 impl Writer {
-    fn push(&mut self, change: Change) -> Result<(), ImportError> {
+    pub fn start(mut store: SqliteStore) -> Writer {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Change>>(2);
+        let thread = std::thread::spawn(move || {
+            for batch in rx {
+                store.commit(&batch)?;
+            }
+            Ok(store)
+        });
+        Writer {
+            batch: Vec::with_capacity(BATCH),
+            tx: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn push(&mut self, change: Change) -> Result<(), ImportError> {
         self.batch.push(change);
         if self.batch.len() >= BATCH {
-            self.flush()?;
+            self.send()?;
         }
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), ImportError> {
-        self.store.commit(&self.batch)?;
+    fn send(&mut self) -> Result<(), ImportError> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(batch).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The committing thread stopped: its error says why.
+            self.finish().map(|_| ())
+        }
+    }
+
+    /// Commits what is left and hands the store back.
+    pub fn finish(&mut self) -> Result<SqliteStore, ImportError> {
+        if !self.batch.is_empty() {
+            if let Some(tx) = &self.tx {
+                let _ = tx.send(std::mem::take(&mut self.batch));
+            }
+        }
+        self.tx = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(ImportError::Refused("the store writer panicked".into())),
+            None => Err(ImportError::Refused(
+                "the store writer already stopped".into(),
+            )),
+        }
+    }
+}
+
+impl Drop for Writer {
+    /// On an error elsewhere: stop the committing thread before the staging directory goes.
+    fn drop(&mut self) {
         self.batch.clear();
-        Ok(())
+        self.tx = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

@@ -52,10 +52,7 @@ impl<'p> Importer<'p> {
         let total = folder.bytes + scanned;
         Importer {
             folder,
-            out: Writer {
-                store,
-                batch: Vec::new(),
-            },
+            out: Writer::start(store),
             progress,
             done: 0,
             total,
@@ -80,12 +77,13 @@ impl<'p> Importer<'p> {
         self.posts()?;
         self.likes()?;
         self.comments()?;
-        self.other_relations()?;
-        self.out.flush()
+        self.other_relations()
     }
 
-    pub fn finish(self) -> (ImportStats, SqliteStore) {
-        (self.stats, self.out.store)
+    /// Waits for the last commits; the stats and the store, or the store's error.
+    pub fn finish(mut self) -> Result<(ImportStats, SqliteStore), ImportError> {
+        let store = self.out.finish()?;
+        Ok((self.stats, store))
     }
 
     /// Reads every row of `table`, calling `each` with the file positioned on it.
