@@ -91,7 +91,7 @@ start_server() {
   "${pin_server[@]}" "$bin" serve --data "$data" --listen "127.0.0.1:$port" \
     --rate-limit 1000000 >/dev/null 2>>"$work/server.log" &
   server=$!
-  for _ in $(seq 6000); do
+  for _ in $(seq 60000); do
     if curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then
       t1=$(date +%s%N)
       ready=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.3f}')")
@@ -100,7 +100,7 @@ start_server() {
     kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
     sleep 0.01
   done
-  echo "server not ready after 60 s" >&2; exit 1
+  echo "server not ready after 600 s" >&2; exit 1
 }
 stop_server() {
   kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=""

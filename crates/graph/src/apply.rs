@@ -207,8 +207,8 @@ impl Graph {
                 author: p.author,
                 body: p.body.clone(),
                 visibility: p.visibility,
-                photos: p.photos.clone(),
-                place: p.place.clone(),
+                photos: p.photos.clone().into_boxed_slice(),
+                place: p.place.clone().map(Box::new),
                 interests: p.interests.clone(),
                 created_at: p.created_at,
                 body_is_plain: !p

@@ -77,8 +77,9 @@ pub struct Post {
     pub author: RiderId,
     pub body: PostBody,
     pub visibility: Visibility,
-    pub photos: Vec<Photo>,
-    pub place: Option<Place>,
+    /// Boxed: most posts have neither, and a post map entry is paid for every post.
+    pub photos: Box<[Photo]>,
+    pub place: Option<Box<Place>>,
     pub interests: Vec<InterestId>,
     pub created_at: Timestamp,
     /// The body has no `"`, `\` or control character, so writers of quoted formats (JSON) can

@@ -159,8 +159,15 @@ pub async fn run(
         ),
     }
     pruner.abort();
-    tracing::info!("flushing the write queue");
-    tokio::task::spawn_blocking(move || engine.shutdown()).await?;
+    if engine.is_ready() {
+        tracing::info!("flushing the write queue");
+        tokio::task::spawn_blocking(move || engine.shutdown()).await?;
+    } else {
+        // Stopped while loading: no write was accepted, so there is nothing to flush, and
+        // waiting for the load (minutes on a big network) would ignore the signal. The loading
+        // thread only reads; it ends with the process.
+        tracing::info!("stopped while loading; nothing to flush");
+    }
     match load_failure {
         Some(e) => Err(anyhow::anyhow!("start-up failed: {e}")),
         None => {

@@ -106,7 +106,7 @@ impl<'a> PostView<'a> {
             body_is_plain: p.body_is_plain,
             visibility: p.visibility.as_str(),
             photos: &p.photos,
-            place: p.place.as_ref(),
+            place: p.place.as_deref(),
             interests: p
                 .interests
                 .iter()

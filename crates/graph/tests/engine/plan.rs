@@ -85,9 +85,9 @@ fn update_profile_merges_props_and_keeps_the_name_when_absent() {
     .unwrap();
     let r = w.g.rider(me).unwrap();
     assert_eq!(r.name.as_str(), "Lou");
-    assert_eq!(r.props.get("bike"), Some(&json!("R1200GS")));
+    assert_eq!(r.props.get("bike"), Some(json!("R1200GS")));
     assert_eq!(r.props.get("city"), None);
-    assert_eq!(r.props.get("cc"), Some(&json!(1170)));
+    assert_eq!(r.props.get("cc"), Some(json!(1170)));
     let bad = Command::UpdateProfile {
         rider: me,
         name: None,
