@@ -219,7 +219,10 @@ pub fn app(state: AppState) -> Router {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("-");
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }),
+            })
+            // 503 while loading or draining is expected (every readiness poll would log an
+            // ERROR), and a real server error is logged where it happens, with its cause.
+            .on_failure(()),
         )
         .layer(SetRequestIdLayer::x_request_id(Counter::default()))
         .with_state(state)
