@@ -87,13 +87,7 @@ impl Importer<'_> {
             return Ok(());
         };
         self.read(&table, |me, csv| {
-            let id_col = csv.require("id")?;
-            let id = csv.id(id_col)?;
-            let author = creators.remove(&id).ok_or_else(|| {
-                csv.error(format!(
-                    "post {id} has no creator in post_hasCreator_person"
-                ))
-            })?;
+            let (id_col, id, author) = take_creator(csv, &mut creators, "post")?;
             let created_at = Timestamp(csv.int(csv.require("creationDate")?)?);
             let text = |name: &str| csv.column(name).map(|i| csv.get(i)).unwrap_or("");
             let visibility = match text("visibility") {
@@ -131,13 +125,7 @@ impl Importer<'_> {
                 props: row_props(csv, &[id_col])?,
             })?;
             if let Some((_, node)) = place {
-                me.stats.other_rels += 1;
-                me.out.push(Change::CreateRel(RelRecord {
-                    rel_type: "IS_LOCATED_IN".to_owned(),
-                    from: NodeId(id),
-                    to: *node,
-                    props: pillion_model::Props::default(),
-                }))?;
+                me.push_rel("IS_LOCATED_IN", NodeId(id), *node)?;
             }
             Ok(())
         })
@@ -214,13 +202,7 @@ impl Importer<'_> {
             return Ok(());
         };
         self.read(&table, |me, csv| {
-            let id_col = csv.require("id")?;
-            let id = csv.id(id_col)?;
-            let author = creators.remove(&id).ok_or_else(|| {
-                csv.error(format!(
-                    "comment {id} has no creator in comment_hasCreator_person"
-                ))
-            })?;
+            let (id_col, id, author) = take_creator(csv, &mut creators, "comment")?;
             let post = thread_root(id, &on_post, &parent).map_err(|e| csv.error(e))?;
             let created_at = Timestamp(csv.int(csv.require("creationDate")?)?);
             let body = csv.column("content").map(|i| csv.get(i)).unwrap_or("");
@@ -238,17 +220,41 @@ impl Importer<'_> {
                 props: row_props(csv, &[id_col])?,
             })?;
             if let Some(replied) = parent.get(&id) {
-                me.stats.other_rels += 1;
-                me.out.push(Change::CreateRel(RelRecord {
-                    rel_type: "REPLY_OF".to_owned(),
-                    from: NodeId(id),
-                    to: NodeId(*replied),
-                    props: pillion_model::Props::default(),
-                }))?;
+                me.push_rel("REPLY_OF", NodeId(id), NodeId(*replied))?;
             }
             Ok(())
         })
     }
+}
+
+impl Importer<'_> {
+    /// A relationship without properties that the social model has no field for.
+    fn push_rel(&mut self, rel_type: &str, from: NodeId, to: NodeId) -> Result<(), ImportError> {
+        self.stats.other_rels += 1;
+        self.out.push(Change::CreateRel(RelRecord {
+            rel_type: rel_type.to_owned(),
+            from,
+            to,
+            props: pillion_model::Props::default(),
+        }))
+    }
+}
+
+/// The current row's id column, id, and its creator (taken out of `creators`, which the
+/// `<what>_hasCreator_person` pass filled).
+fn take_creator(
+    csv: &CsvFile,
+    creators: &mut FxHashMap<u64, RiderId>,
+    what: &str,
+) -> Result<(usize, u64, RiderId), ImportError> {
+    let id_col = csv.require("id")?;
+    let id = csv.id(id_col)?;
+    let author = creators.remove(&id).ok_or_else(|| {
+        csv.error(format!(
+            "{what} {id} has no creator in {what}_hasCreator_person"
+        ))
+    })?;
+    Ok((id_col, id, author))
 }
 
 /// The post a comment's thread hangs from, following replies to comments.
