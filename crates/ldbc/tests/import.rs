@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used)]
-//! The importer against the real LDBC SNB tiny dataset (`../shared/datasets/ldbc-snb-tiny`) and
+//! The importer against the real LDBC SNB tiny dataset (`tests/data/ldbc-snb-tiny`, a copy of
+//! `../shared/datasets/ldbc-snb-tiny` kept in the repo so that a clone tests on its own) and
 //! against broken copies of it: counts, the mapping, the replayed state, and all-or-nothing.
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use pillion_model::{Change, RiderId};
 use pillion_store::{SqliteStore, Store, DB_FILE};
 
 fn tiny() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets/ldbc-snb-tiny")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/ldbc-snb-tiny")
 }
 
 /// Data rows (header excluded) of one file of the tiny dataset.

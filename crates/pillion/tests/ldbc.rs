@@ -222,7 +222,7 @@ fn the_command_line_refuses_bad_imports_with_file_and_line() {
 #[test]
 fn the_real_ldbc_tiny_dataset_serves() {
     let tmp = tempfile::tempdir().unwrap();
-    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets/ldbc-snb-tiny");
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/ldbc-snb-tiny");
     let data = tmp.path().join("data");
     let out = run(
         &[
