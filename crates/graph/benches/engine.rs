@@ -91,6 +91,44 @@ fn suggestions(c: &mut Criterion, s: &Synth) {
     grp.finish();
 }
 
+/// Sorting the concatenated friends' friend lists of a suggestion request, the step that grows
+/// with a hub viewer's reach (387k ids for the largest hub at scale 100): `sort_unstable`
+/// against the engine's radix sort, on ids below 2M (the riders of scale 100).
+fn count_fof(c: &mut Criterion) {
+    let mut grp = c.benchmark_group("count_fof");
+    let mut seed = 0x5eed_u64;
+    for n in [10_000usize, 100_000, 387_000] {
+        let ids: Vec<u64> = (0..n)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (seed >> 33) % 2_000_000
+            })
+            .collect();
+        let mut expected = ids.clone();
+        expected.sort_unstable();
+        let mut radix = ids.clone();
+        pillion_graph::kernels::radix_sort(&mut radix);
+        assert_eq!(radix, expected);
+        grp.bench_function(BenchmarkId::new("sort_unstable", n), |b| {
+            b.iter(|| {
+                let mut v = ids.clone();
+                v.sort_unstable();
+                black_box(v)
+            })
+        });
+        grp.bench_function(BenchmarkId::new("radix", n), |b| {
+            b.iter(|| {
+                let mut v = ids.clone();
+                pillion_graph::kernels::radix_sort(&mut v);
+                black_box(v)
+            })
+        });
+    }
+    grp.finish();
+}
+
 fn enrichment(c: &mut Criterion, s: &Synth) {
     let mut grp = c.benchmark_group("view_post_5000_likes");
     let post = s.g.post(s.v.viral).unwrap();
@@ -357,6 +395,7 @@ fn engine(c: &mut Criterion) {
     variants::suggestion_variants(c, &s);
     walls(c, &s);
     suggestions(c, &s);
+    count_fof(c);
     enrichment(c, &s);
     writes(c, &mut s, &mut on_read, &mut tl);
     heavy_fan_writes(c, &mut fans, &mut fans_on_read);

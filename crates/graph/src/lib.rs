@@ -26,4 +26,10 @@ mod timeline;
 
 pub use plan::{Key, Plan, Planner};
 pub use read::{Page, PostView, Relation};
+/// The sorting kernel of suggestions, exposed only for the engine's benchmarks.
+#[doc(hidden)]
+pub mod kernels {
+    pub use crate::sorted::{radix_sort, RadixKey};
+}
+
 pub use state::{Comment, FeedKey, Graph, Interest, Post, Rider, Stats, DEFAULT_HEAVY_THRESHOLD};

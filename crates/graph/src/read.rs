@@ -256,6 +256,19 @@ impl Graph {
         Page::cut(keys, limit, |k| *k).map(|(_, id)| id)
     }
 
+    /// How many friend-list entries [`Graph::suggestions`] reads for `viewer`: the sum of its
+    /// friends' friend counts. It is tiny for most riders and hundreds of thousands for a hub
+    /// befriended by hubs, so callers can move the large ones off a latency-critical thread.
+    pub fn suggestion_work(&self, viewer: RiderId) -> usize {
+        self.riders.get(&viewer).map_or(0, |v| {
+            v.friends
+                .iter()
+                .filter_map(|f| self.riders.get(f))
+                .map(|f| f.friends.len())
+                .sum()
+        })
+    }
+
     /// Friends of friends who are not the viewer, not friends, and not in a pending request either
     /// way; most mutual friends first, ties by smaller id. The order key is
     /// `(Reverse(mutual), id)`; a page starts strictly after `after` in that order.
