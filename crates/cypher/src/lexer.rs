@@ -1,0 +1,1 @@
+//! Tokens of the query text, each with its byte span.
