@@ -337,6 +337,11 @@ pub enum ExprKind {
         pattern: Vec<PatternPart>,
         where_: Option<Box<Expr>>,
     },
+    /// `EXISTS { MATCH ... WITH ... RETURN ... }`: any subquery that is more than one plain
+    /// `MATCH` with an optional `WHERE` (those become [`ExprKind::ExistsSubquery`]). True when the
+    /// subquery yields at least one row; the enclosing row's variables are visible inside. The
+    /// parser refuses updating clauses in it. The last clause need not be `RETURN`.
+    ExistsQuery(Box<Query>),
     /// `n {.a, .b, c: 1, .*}`
     MapProjection {
         var: Ident,

@@ -154,7 +154,13 @@ mod tests {
         assert_eq!(Position::of(text, 10), Position { line: 2, column: 1 });
         // 'é' is two bytes but one column.
         let x = text.find('x').unwrap_or_default();
-        assert_eq!(Position::of(text, x), Position { line: 2, column: 11 });
+        assert_eq!(
+            Position::of(text, x),
+            Position {
+                line: 2,
+                column: 11
+            }
+        );
         assert_eq!(Position::of(text, 999).line, 2);
     }
 }

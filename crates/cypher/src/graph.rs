@@ -33,9 +33,9 @@ pub enum Direction {
 /// Reading a property graph. Property values are never [`Value::Null`] (a null property is an
 /// absent one) and never nodes, relationships or paths.
 pub trait GraphRead {
-    /// Every node, in id order.
+    /// Every node, in the graph's own order (id order for [`crate::MemGraph`]).
     fn nodes(&self) -> Box<dyn Iterator<Item = NodeId> + '_>;
-    /// The nodes carrying `label`, in id order.
+    /// The nodes carrying `label`, in the graph's own order.
     fn nodes_with_label(&self, label: &str) -> Box<dyn Iterator<Item = NodeId> + '_>;
     /// Whether node `id` exists.
     fn has_node(&self, id: NodeId) -> bool;

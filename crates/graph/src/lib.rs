@@ -17,6 +17,7 @@
 //! on read. The feed is the same either way.
 
 mod apply;
+mod cypher;
 mod plan;
 mod read;
 mod shard;
@@ -24,6 +25,7 @@ mod sorted;
 mod state;
 mod timeline;
 
+pub use cypher::PLACE_BIT;
 pub use plan::{Key, Plan, Planner};
 pub use read::{Page, PostView, Relation};
 /// The sorting kernel of suggestions, exposed only for the engine's benchmarks.

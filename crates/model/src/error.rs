@@ -11,6 +11,14 @@ pub enum ErrorCode {
     RateLimited,
     Unavailable,
     Internal,
+    /// A Cypher query that is not valid, or fails while running.
+    InvalidQuery,
+    /// A Cypher feature the engine does not run.
+    Unsupported,
+    /// A Cypher query stopped at its time limit.
+    QueryTimeout,
+    /// A Cypher query stopped at its row limit.
+    QueryTooLarge,
 }
 
 impl ErrorCode {
@@ -26,6 +34,10 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::InvalidQuery => "invalid_query",
+            ErrorCode::Unsupported => "unsupported",
+            ErrorCode::QueryTimeout => "query_timeout",
+            ErrorCode::QueryTooLarge => "query_too_large",
         }
     }
 }

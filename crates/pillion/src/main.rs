@@ -44,6 +44,34 @@ enum Cmd {
     Import(ImportArgs),
     /// Write a synthetic social network (LDBC SNB CsvBasic layout) for tests and benchmarks.
     Gen(GenArgs),
+    /// Run a read-only Cypher query: over a stopped data directory, or a running server (--url).
+    Cypher(CypherArgs),
+}
+
+#[derive(Args)]
+struct CypherArgs {
+    /// The query, e.g. 'MATCH (a:Rider)-[:IS_FRIEND]-(b) WHERE id(a) = $id RETURN b.handle'.
+    query: String,
+    /// Data directory: read directly when no --url is given (load it like a server start);
+    /// with --url, only its signing key is read, to mint an operator token.
+    #[arg(long, env = "PILLION_DATA", default_value = "./pillion-data")]
+    data: PathBuf,
+    /// Base URL of a running server (e.g. http://127.0.0.1:8080): POST /v1/cypher there.
+    #[arg(long, env = "PILLION_URL")]
+    url: Option<String>,
+    /// An operator token for --url (default: minted from the data directory's signing key).
+    #[arg(long, env = "PILLION_TOKEN", requires = "url")]
+    token: Option<String>,
+    /// A parameter, NAME=VALUE with VALUE in JSON (`--param id=123 --param name='"x"'`); a
+    /// VALUE that is not JSON is taken as a string.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// Print the response JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Time limit, in seconds (without --url; the server applies its own).
+    #[arg(long, default_value_t = 5.0)]
+    timeout: f64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -146,6 +174,7 @@ fn main() -> ExitCode {
         Cmd::Token(args) => token(args),
         Cmd::Import(args) => import(args),
         Cmd::Gen(args) => generate(args),
+        Cmd::Cypher(args) => cypher(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -332,4 +361,112 @@ fn generate(args: GenArgs) -> anyhow::Result<()> {
         stats.post_tags,
     );
     Ok(())
+}
+
+fn cypher(args: CypherArgs) -> anyhow::Result<()> {
+    let mut params = serde_json::Map::new();
+    for p in &args.params {
+        let (name, value) = p
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--param {p}: expected NAME=VALUE"))?;
+        let value = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+        params.insert(name.to_owned(), value);
+    }
+    let answer = match &args.url {
+        None => pillion_server::cypher_offline(
+            &args.data,
+            &args.query,
+            params,
+            seconds("timeout", args.timeout)?,
+        )?,
+        Some(url) => cypher_remote(&args, url, params)?,
+    };
+    let body = answer.map_err(|message| anyhow::anyhow!("{message}"))?;
+    if args.json {
+        println!("{body}");
+    } else {
+        print!("{}", table(&body));
+    }
+    Ok(())
+}
+
+/// POSTs the query to a running server; the error message of a refused query is its answer.
+fn cypher_remote(
+    args: &CypherArgs,
+    url: &str,
+    params: serde_json::Map<String, serde_json::Value>,
+) -> anyhow::Result<Result<serde_json::Value, String>> {
+    let token = match &args.token {
+        Some(t) => t.clone(),
+        None => Keys::load(&args.data)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot read the signing key in {} ({e}); give --token or --data",
+                    args.data.display()
+                )
+            })?
+            .issue(Subject::Operator, 300),
+    };
+    let endpoint = format!("{}/v1/cypher", url.trim_end_matches('/'));
+    let response = reqwest::blocking::Client::new()
+        .post(&endpoint)
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "query": args.query, "params": params }))
+        .send()
+        .with_context(|| format!("cannot reach {endpoint}"))?;
+    let ok = response.status().is_success();
+    let body: serde_json::Value = response
+        .json()
+        .with_context(|| format!("{endpoint} did not answer JSON"))?;
+    if ok {
+        return Ok(Ok(body));
+    }
+    let code = body["error"]["code"].as_str().unwrap_or("error");
+    let message = body["error"]["message"].as_str().unwrap_or("");
+    Ok(Err(format!("{code}: {message}")))
+}
+
+/// The answer as an aligned text table, with a row count.
+fn table(body: &serde_json::Value) -> String {
+    let columns: Vec<String> = body["columns"]
+        .as_array()
+        .map(|c| c.iter().map(|x| x.as_str().unwrap_or("").to_owned()).collect())
+        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = body["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    r.as_array()
+                        .map(|cells| cells.iter().map(|c| c.to_string()).collect())
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        format!("| {} |\n", padded.join(" | "))
+    };
+    let mut out = line(&columns);
+    out.push_str(&format!(
+        "|{}|\n",
+        widths.iter().map(|w| "-".repeat(w + 2)).collect::<Vec<_>>().join("|")
+    ));
+    for row in &rows {
+        out.push_str(&line(row));
+    }
+    out.push_str(&format!("({} row{})\n", rows.len(), if rows.len() == 1 { "" } else { "s" }));
+    out
 }

@@ -290,3 +290,38 @@ pub fn find_rider(data_dir: &std::path::Path, who: &str) -> anyhow::Result<pilli
         .find_rider(who)?
         .ok_or_else(|| anyhow::anyhow!("no rider with handle or id '{who}'"))
 }
+
+/// Answers a Cypher query over a data directory's store, without a server: loads the graph as a
+/// server does on start, then runs the query as `POST /v1/cypher` would (read-only, with the same
+/// limits). For `pillion cypher --data`. Returns the response body, or the error message a
+/// client would read.
+pub fn cypher_offline(
+    data_dir: &std::path::Path,
+    query: &str,
+    params: serde_json::Map<String, serde_json::Value>,
+    timeout: Duration,
+) -> anyhow::Result<Result<serde_json::Value, String>> {
+    use pillion_store::Store as _;
+    let mut store = open_store(data_dir)?;
+    let mut graph = pillion_graph::Graph::new();
+    store
+        .load(&mut |change| graph.apply(&change))
+        .with_context(|| format!("cannot load {}", data_dir.display()))?;
+    let params = params
+        .into_iter()
+        .map(|(k, v)| (k, routes::cypher::from_json(v)))
+        .collect();
+    let limits = pillion_cypher::Limits {
+        deadline: Some(std::time::Instant::now() + timeout),
+        max_rows: routes::cypher::MAX_ROWS,
+    };
+    Ok(
+        match pillion_cypher::execute_read(&graph, query, &params, limits) {
+            Ok(result) => Ok(routes::cypher::render(&graph, result)),
+            Err(e) => {
+                let e = routes::cypher::query_error(&e);
+                Err(format!("{}: {}", e.code.as_str(), e.message))
+            }
+        },
+    )
+}

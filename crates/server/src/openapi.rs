@@ -20,7 +20,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, Modify, OpenApi, PartialSchema, ToSchema};
 
-use crate::routes::{batch, feed, friends, interests, ops, posts, riders};
+use crate::routes::{batch, cypher, feed, friends, interests, ops, posts, riders};
 use crate::views::{CommentView, PostView, RiderView};
 
 /// The name of the bearer security scheme that `security(...)` on a path refers to.
@@ -58,6 +58,7 @@ pub const BEARER: &str = "bearer";
         feed::feed,
         feed::wall,
         batch::batch,
+        cypher::cypher,
         ops::live,
         ops::ready,
         ops::metrics,
@@ -73,6 +74,7 @@ pub const BEARER: &str = "bearer";
         (name = "posts", description = "Posts, likes and comments."),
         (name = "feed", description = "The news feed and walls."),
         (name = "batch", description = "Many writes in one request."),
+        (name = "graph", description = "Cypher over the live graph (operators only)."),
         (name = "operations", description = "Health, metrics and this reference; no token needed."),
     )
 )]
@@ -85,7 +87,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// Every error code, each with the status it is answered with. A code added to the model fails
 /// to compile in the match below until it is listed here.
-fn error_codes() -> [ErrorCode; 10] {
+fn error_codes() -> [ErrorCode; 14] {
     use ErrorCode as C;
     let all = [
         C::InvalidJson,
@@ -98,6 +100,10 @@ fn error_codes() -> [ErrorCode; 10] {
         C::RateLimited,
         C::Unavailable,
         C::Internal,
+        C::InvalidQuery,
+        C::Unsupported,
+        C::QueryTimeout,
+        C::QueryTooLarge,
     ];
     match all[0] {
         C::InvalidJson
@@ -109,7 +115,11 @@ fn error_codes() -> [ErrorCode; 10] {
         | C::PayloadTooLarge
         | C::RateLimited
         | C::Unavailable
-        | C::Internal => all,
+        | C::Internal
+        | C::InvalidQuery
+        | C::Unsupported
+        | C::QueryTimeout
+        | C::QueryTooLarge => all,
     }
 }
 

@@ -34,6 +34,8 @@ pub struct Shared {
     /// Password hashing at once: argon2 is CPU- and memory-heavy, so at most one per core runs
     /// and the rest wait their turn instead of piling up blocking threads.
     pub hashing: tokio::sync::Semaphore,
+    /// The time limit of a `POST /v1/cypher` query.
+    pub cypher_timeout: std::time::Duration,
 }
 
 impl std::ops::Deref for AppState {
@@ -66,7 +68,16 @@ impl AppState {
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            cypher_timeout: crate::routes::cypher::DEFAULT_TIMEOUT,
         }))
+    }
+
+    /// Sets the time limit of Cypher queries; only before the state is shared.
+    pub fn with_cypher_timeout(mut self, timeout: std::time::Duration) -> Self {
+        if let Some(shared) = Arc::get_mut(&mut self.0) {
+            shared.cypher_timeout = timeout;
+        }
+        self
     }
 
     pub fn is_draining(&self) -> bool {
@@ -152,6 +163,26 @@ impl FromRequestParts<AppState> for Viewer {
             Subject::Rider(id) => Ok(Viewer { id, claims }),
             Subject::Operator => Err(ApiError::forbidden(
                 "an operator token is not a rider; rider routes need a rider's token",
+            )),
+        }
+    }
+}
+
+/// A request made with an operator's token (`pillion token --admin`).
+#[derive(Debug, Clone, Copy)]
+pub struct Operator {
+    pub claims: Claims,
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let claims = state.authenticate(parts)?;
+        match claims.subject {
+            Subject::Operator => Ok(Operator { claims }),
+            Subject::Rider(_) => Err(ApiError::forbidden(
+                "only an operator token (pillion token --admin) may run Cypher",
             )),
         }
     }

@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub mod batch;
+pub mod cypher;
 pub mod feed;
 pub mod friends;
 pub mod interests;
@@ -26,6 +27,7 @@ pub fn api() -> Router<AppState> {
         .merge(posts::router())
         .merge(feed::router())
         .merge(batch::router())
+        .merge(cypher::router())
 }
 
 /// Runs a command whose success is answered 204 No Content.

@@ -1,0 +1,427 @@
+//! Running a [`Plan`]: depth-first search over the graph, one binding of the pattern's slots at
+//! a time. A relationship is matched at most once per binding (openCypher's relationship
+//! uniqueness), variable-length relationships included.
+
+use super::eval::{eval, is_true, Cx, Env};
+use super::plan::{plan, Hop, PartRef, Plan, Source, Step};
+use super::Table;
+use crate::ast::{Expr, Ident, NodePattern, PathKind, PatternElement, PatternPart, RelPattern};
+use crate::graph::{Direction, NodeId, RelId};
+use crate::value::{Path, Value};
+use crate::CypherError;
+
+/// Emits each binding; returns false to stop the search.
+pub(crate) type Emit<'e> = dyn FnMut(&[Value]) -> Result<bool, CypherError> + 'e;
+
+pub(crate) fn match_clause(
+    cx: &Cx<'_>,
+    table: Table,
+    pattern: &[PatternPart],
+    where_: Option<&Expr>,
+    optional: bool,
+    cap: usize,
+) -> Result<Table, CypherError> {
+    let parts: Vec<PartRef<'_>> = pattern.iter().map(PartRef::from).collect();
+    let plan = plan(cx.graph, &table.names, &parts, where_)?;
+    let n = plan.n_named;
+    let mut rows = Vec::new();
+    for row in &table.rows {
+        if rows.len() >= cap {
+            break;
+        }
+        let mut found = false;
+        run(cx, &plan, row, &mut |values| {
+            rows.push(values.get(..n).unwrap_or(values).to_vec());
+            found = true;
+            cx.guard.check_rows(rows.len())?;
+            Ok(rows.len() < cap)
+        })?;
+        if optional && !found {
+            let mut r = row.clone();
+            r.resize(n, Value::Null);
+            rows.push(r);
+        }
+    }
+    Ok(Table {
+        names: plan.names.get(..n).unwrap_or(&plan.names).to_vec(),
+        rows,
+    })
+}
+
+/// Runs `plan` from one input row.
+pub(crate) fn run(
+    cx: &Cx<'_>,
+    plan: &Plan<'_>,
+    input: &[Value],
+    emit: &mut Emit<'_>,
+) -> Result<(), CypherError> {
+    let mut values = input.to_vec();
+    values.resize(plan.names.len(), Value::Null);
+    let mut st = State {
+        values,
+        used: Vec::new(),
+    };
+    Matcher { cx, plan }.step(0, &mut st, emit)?;
+    Ok(())
+}
+
+/// Whether `element` matches at least once in `env` (a pattern predicate).
+pub(crate) fn pattern_exists(
+    cx: &Cx<'_>,
+    env: &Env<'_>,
+    element: &PatternElement,
+) -> Result<bool, CypherError> {
+    let part = PartRef {
+        var: None,
+        kind: PathKind::Normal,
+        element,
+    };
+    exists_parts(cx, env, &[part], None)
+}
+
+pub(crate) fn exists_subquery(
+    cx: &Cx<'_>,
+    env: &Env<'_>,
+    pattern: &[PatternPart],
+    where_: Option<&Expr>,
+) -> Result<bool, CypherError> {
+    let parts: Vec<PartRef<'_>> = pattern.iter().map(PartRef::from).collect();
+    exists_parts(cx, env, &parts, where_)
+}
+
+fn exists_parts(
+    cx: &Cx<'_>,
+    env: &Env<'_>,
+    parts: &[PartRef<'_>],
+    where_: Option<&Expr>,
+) -> Result<bool, CypherError> {
+    let (names, values) = env.flatten();
+    let plan = plan(cx.graph, &names, parts, where_)?;
+    let mut found = false;
+    run(cx, &plan, &values, &mut |_| {
+        found = true;
+        Ok(false)
+    })?;
+    Ok(found)
+}
+
+/// `[p = (a)-->(b) WHERE pred | expr]`.
+pub(crate) fn pattern_comprehension(
+    cx: &Cx<'_>,
+    env: &Env<'_>,
+    var: Option<&Ident>,
+    element: &PatternElement,
+    filter: Option<&Expr>,
+    map: &Expr,
+) -> Result<Value, CypherError> {
+    let (names, values) = env.flatten();
+    let part = PartRef {
+        var,
+        kind: PathKind::Normal,
+        element,
+    };
+    let plan = plan(cx.graph, &names, &[part], filter)?;
+    let mut out = Vec::new();
+    run(cx, &plan, &values, &mut |row| {
+        out.push(eval(cx, &Env::new(&plan.names, row), map)?);
+        cx.guard.check_rows(out.len())?;
+        Ok(true)
+    })?;
+    Ok(Value::List(out))
+}
+
+pub(super) struct State {
+    pub values: Vec<Value>,
+    pub used: Vec<RelId>,
+}
+
+pub(super) struct Matcher<'a, 'q> {
+    pub cx: &'a Cx<'a>,
+    pub plan: &'a Plan<'q>,
+}
+
+pub(super) fn slot(st: &State, s: usize) -> &Value {
+    st.values.get(s).unwrap_or(&Value::Null)
+}
+
+pub(super) fn set(st: &mut State, s: usize, v: Value) -> Value {
+    match st.values.get_mut(s) {
+        Some(x) => std::mem::replace(x, v),
+        None => Value::Null,
+    }
+}
+
+pub(super) fn other_end(r: &RelId, from: NodeId, dir: Direction) -> NodeId {
+    match dir {
+        Direction::Outgoing => r.end,
+        Direction::Incoming => r.start,
+        Direction::Both => {
+            if r.start == from {
+                r.end
+            } else {
+                r.start
+            }
+        }
+    }
+}
+
+pub(super) fn leaves(r: &RelId, from: NodeId, dir: Direction) -> bool {
+    match dir {
+        Direction::Outgoing => r.start == from,
+        Direction::Incoming => r.end == from,
+        Direction::Both => r.start == from || r.end == from,
+    }
+}
+
+impl<'a> Matcher<'a, '_> {
+    fn env<'s>(&'s self, st: &'s State) -> Env<'s> {
+        Env::new(&self.plan.names, &st.values)
+    }
+
+    pub(super) fn step(
+        &self,
+        i: usize,
+        st: &mut State,
+        emit: &mut Emit<'_>,
+    ) -> Result<bool, CypherError> {
+        let Some(step) = self.plan.steps.get(i) else {
+            return emit(&st.values);
+        };
+        self.cx.guard.tick()?;
+        match step {
+            Step::Filter(e) => {
+                if is_true(&eval(self.cx, &self.env(st), e)?)? {
+                    self.step(i + 1, st, emit)
+                } else {
+                    Ok(true)
+                }
+            }
+            Step::Check { slot: s, node } => match slot(st, *s) {
+                Value::Node(n) if self.node_fits(st, node, *n)? => self.step(i + 1, st, emit),
+                _ => Ok(true),
+            },
+            Step::Scan {
+                slot: s,
+                node,
+                source,
+            } => {
+                for n in self.candidates(st, source)? {
+                    self.cx.guard.tick()?;
+                    if !self.node_fits(st, node, n)? {
+                        continue;
+                    }
+                    set(st, *s, Value::Node(n));
+                    let go_on = self.step(i + 1, st, emit)?;
+                    set(st, *s, Value::Null);
+                    if !go_on {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Step::Expand(hop) => {
+                let Value::Node(from) = *slot(st, hop.from) else {
+                    return Ok(true);
+                };
+                if hop.rel.length.is_some() {
+                    self.var_expand(i, st, emit, hop, from)
+                } else {
+                    self.expand(i, st, emit, hop, from)
+                }
+            }
+            Step::Shortest { hop, all } => self.shortest(i, st, emit, hop, *all),
+            Step::Path {
+                slot: s,
+                start,
+                hops,
+            } => {
+                let Some(path) = build_path(st, *start, hops) else {
+                    return Ok(true);
+                };
+                set(st, *s, Value::Path(path));
+                let go_on = self.step(i + 1, st, emit)?;
+                set(st, *s, Value::Null);
+                Ok(go_on)
+            }
+        }
+    }
+
+    /// The nodes a scan tries, lazily: a scan may stop early (`LIMIT`, `EXISTS`).
+    fn candidates(
+        &self,
+        st: &State,
+        source: &Source<'_>,
+    ) -> Result<Box<dyn Iterator<Item = NodeId> + 'a>, CypherError> {
+        let g = self.cx.graph;
+        let id_of = |v: &Value| match v {
+            Value::Int(i) => u64::try_from(*i).ok(),
+            Value::Float(f) if f.fract() == 0.0 && *f >= 0.0 => Some(*f as u64),
+            _ => None,
+        };
+        let ids: Vec<NodeId> = match source {
+            Source::All => return Ok(g.nodes()),
+            Source::Label(l) => return Ok(g.nodes_with_label(l)),
+            Source::RelEnds(s) => match slot(st, *s) {
+                Value::Rel(r) if r.start == r.end => vec![r.start],
+                Value::Rel(r) => vec![r.start, r.end],
+                _ => Vec::new(),
+            },
+            Source::Id(e) => id_of(&eval(self.cx, &self.env(st), e)?)
+                .into_iter()
+                .collect(),
+            Source::Ids(e) => match eval(self.cx, &self.env(st), e)? {
+                Value::List(items) => {
+                    let mut ids: Vec<NodeId> = items.iter().filter_map(id_of).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids
+                }
+                _ => Vec::new(),
+            },
+        };
+        Ok(Box::new(ids.into_iter().filter(move |n| g.has_node(*n))))
+    }
+
+    /// Whether node `n` has the pattern's labels and properties.
+    fn node_fits(&self, st: &State, node: &NodePattern, n: NodeId) -> Result<bool, CypherError> {
+        let g = self.cx.graph;
+        if !g.has_node(n) || !node.labels.iter().all(|l| g.has_label(n, &l.name)) {
+            return Ok(false);
+        }
+        self.props_fit(st, node.props.as_ref(), |k| g.node_property(n, k))
+    }
+
+    pub(super) fn rel_fits(
+        &self,
+        st: &State,
+        rel: &RelPattern,
+        r: &RelId,
+    ) -> Result<bool, CypherError> {
+        let g = self.cx.graph;
+        if !rel.types.is_empty() {
+            let ty = g.rel_type(r.ty);
+            if !rel.types.iter().any(|t| t.name == ty) {
+                return Ok(false);
+            }
+        }
+        self.props_fit(st, rel.props.as_ref(), |k| g.rel_property(*r, k))
+    }
+
+    fn props_fit(
+        &self,
+        st: &State,
+        props: Option<&Expr>,
+        get: impl Fn(&str) -> Option<Value>,
+    ) -> Result<bool, CypherError> {
+        let Some(props) = props else {
+            return Ok(true);
+        };
+        match eval(self.cx, &self.env(st), props)? {
+            Value::Map(m) => Ok(m
+                .iter()
+                .all(|(k, v)| get(k).is_some_and(|p| p.cypher_eq(v) == Some(true)))),
+            Value::Null => Ok(false),
+            other => Err(super::ops::type_error("a property map", &other)),
+        }
+    }
+
+    /// Binds (or checks) the node at the end of a hop; returns false if it does not fit.
+    pub(super) fn bind_to(
+        &self,
+        st: &mut State,
+        hop: &Hop<'_>,
+        n: NodeId,
+    ) -> Result<bool, CypherError> {
+        if hop.to_bound {
+            let same = matches!(slot(st, hop.to), Value::Node(b) if *b == n);
+            return Ok(same && self.node_fits(st, hop.to_node, n)?);
+        }
+        if !self.node_fits(st, hop.to_node, n)? {
+            return Ok(false);
+        }
+        set(st, hop.to, Value::Node(n));
+        Ok(true)
+    }
+
+    pub(super) fn unbind_to(&self, st: &mut State, hop: &Hop<'_>) {
+        if !hop.to_bound {
+            set(st, hop.to, Value::Null);
+        }
+    }
+
+    pub(super) fn rels_from(&self, hop: &Hop<'_>, from: NodeId) -> Vec<RelId> {
+        let types: Vec<&str> = hop.rel.types.iter().map(|t| t.name.as_str()).collect();
+        let mut out = Vec::new();
+        self.cx.graph.expand(from, hop.dir, &types, &mut out);
+        out
+    }
+
+    fn expand(
+        &self,
+        i: usize,
+        st: &mut State,
+        emit: &mut Emit<'_>,
+        hop: &Hop<'_>,
+        from: NodeId,
+    ) -> Result<bool, CypherError> {
+        let candidates = if hop.rel_bound {
+            match slot(st, hop.rel_slot) {
+                Value::Rel(r) if leaves(r, from, hop.dir) && self.cx.graph.has_rel(*r) => vec![*r],
+                _ => Vec::new(),
+            }
+        } else {
+            self.rels_from(hop, from)
+        };
+        for r in candidates {
+            self.cx.guard.tick()?;
+            if st.used.contains(&r) || !self.rel_fits(st, hop.rel, &r)? {
+                continue;
+            }
+            if !self.bind_to(st, hop, other_end(&r, from, hop.dir))? {
+                continue;
+            }
+            if !hop.rel_bound {
+                set(st, hop.rel_slot, Value::Rel(r));
+            }
+            st.used.push(r);
+            let go_on = self.step(i + 1, st, emit)?;
+            st.used.pop();
+            if !hop.rel_bound {
+                set(st, hop.rel_slot, Value::Null);
+            }
+            self.unbind_to(st, hop);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+fn build_path(st: &State, start: usize, hops: &[(usize, usize)]) -> Option<Path> {
+    let Value::Node(mut at) = *slot(st, start) else {
+        return None;
+    };
+    let mut path = Path {
+        nodes: vec![at],
+        rels: Vec::new(),
+    };
+    let mut step = |r: &RelId, path: &mut Path| {
+        at = if r.start == at { r.end } else { r.start };
+        path.rels.push(*r);
+        path.nodes.push(at);
+    };
+    for (rel_slot, _) in hops {
+        match slot(st, *rel_slot) {
+            Value::Rel(r) => step(r, &mut path),
+            Value::List(items) => {
+                for item in items {
+                    let Value::Rel(r) = item else { return None };
+                    step(r, &mut path);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(path)
+}

@@ -1,0 +1,85 @@
+//! Where the planner starts a pattern and places its predicates.
+
+use super::*;
+use crate::ast::{Clause, Query};
+use crate::{GraphWrite, MemGraph};
+
+fn parsed(q: &str) -> Result<Query, CypherError> {
+    crate::parse(q)
+}
+
+/// Plans the first `MATCH` of `q` with `bound` variables in scope.
+fn plan_of<'q>(g: &MemGraph, q: &'q Query, bound: &[&str]) -> Result<Plan<'q>, CypherError> {
+    let Some(Clause::Match {
+        pattern, where_, ..
+    }) = q.first.clauses.first()
+    else {
+        return Err(CypherError::unsupported("test query must start with MATCH"));
+    };
+    let parts: Vec<PartRef<'_>> = pattern.iter().map(PartRef::from).collect();
+    let names: Vec<String> = bound.iter().map(|b| (*b).to_string()).collect();
+    plan(g, &names, &parts, where_.as_ref())
+}
+
+fn first_scan<'a>(p: &'a Plan<'_>) -> Option<(&'a str, &'a Source<'a>)> {
+    p.steps.iter().find_map(|s| match s {
+        Step::Scan { slot, source, .. } => {
+            Some((p.names.get(*slot).map_or("", String::as_str), source))
+        }
+        _ => None,
+    })
+}
+
+fn graph() -> Result<MemGraph, CypherError> {
+    let mut g = MemGraph::new();
+    for _ in 0..5 {
+        g.create_node(&["Many".to_string()], vec![])?;
+    }
+    g.create_node(&["Few".to_string()], vec![])?;
+    Ok(g)
+}
+
+#[test]
+fn starts_where_an_id_predicate_fixes_the_node() -> Result<(), CypherError> {
+    let g = graph()?;
+    let q = parsed("MATCH (a:Many)-[:IS_FRIEND]-(b)-[:IS_FRIEND]-(c) WHERE id(a) = 123 RETURN c")?;
+    let p = plan_of(&g, &q, &[])?;
+    assert!(matches!(first_scan(&p), Some(("a", Source::Id(_)))));
+    let q = parsed("MATCH (c)-[:IS_FRIEND]-(b)-[:IS_FRIEND]-(a) WHERE $id = id(a) RETURN c")?;
+    let p = plan_of(&g, &q, &[])?;
+    assert!(matches!(first_scan(&p), Some(("a", Source::Id(_)))));
+    Ok(())
+}
+
+#[test]
+fn starts_at_the_rarest_label_or_a_bound_variable() -> Result<(), CypherError> {
+    let g = graph()?;
+    let q = parsed("MATCH (a:Many)-->(b:Few) RETURN a")?;
+    let p = plan_of(&g, &q, &[])?;
+    assert!(matches!(first_scan(&p), Some(("b", Source::Label("Few")))));
+    let q = parsed("MATCH (a:Many)-->(b:Few) RETURN a")?;
+    let p = plan_of(&g, &q, &["a"])?;
+    assert!(matches!(p.steps.first(), Some(Step::Check { slot: 0, .. })));
+    Ok(())
+}
+
+#[test]
+fn places_each_conjunct_as_soon_as_its_variables_are_bound() -> Result<(), CypherError> {
+    let g = graph()?;
+    let q = parsed("MATCH (a:Few)-->(b)-->(c) WHERE c.x = 2 AND a.x = 1 RETURN c")?;
+    let p = plan_of(&g, &q, &[])?;
+    let kinds: Vec<&str> = p
+        .steps
+        .iter()
+        .map(|s| match s {
+            Step::Scan { .. } => "scan",
+            Step::Check { .. } => "check",
+            Step::Expand(_) => "expand",
+            Step::Shortest { .. } => "shortest",
+            Step::Filter(_) => "filter",
+            Step::Path { .. } => "path",
+        })
+        .collect();
+    assert_eq!(kinds, ["scan", "filter", "expand", "expand", "filter"]);
+    Ok(())
+}
