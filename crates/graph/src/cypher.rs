@@ -101,9 +101,11 @@ fn json(v: serde_json::Value) -> Option<Value> {
             None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
         serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => {
-            Value::List(a.into_iter().map(|x| json(x).unwrap_or(Value::Null)).collect())
-        }
+        serde_json::Value::Array(a) => Value::List(
+            a.into_iter()
+                .map(|x| json(x).unwrap_or(Value::Null))
+                .collect(),
+        ),
         serde_json::Value::Object(o) => Value::Map(
             o.into_iter()
                 .map(|(k, x)| (k, json(x).unwrap_or(Value::Null)))
@@ -140,10 +142,18 @@ impl Graph {
         }
         if wants(types, FRIEND_REQUEST) {
             if outgoing(d) {
-                out.extend(r.requests_out.iter().map(|to| rel(FRIEND_REQUEST, me, to.0)));
+                out.extend(
+                    r.requests_out
+                        .iter()
+                        .map(|to| rel(FRIEND_REQUEST, me, to.0)),
+                );
             }
             if incoming(d) {
-                out.extend(r.requests_in.iter().map(|(_, from)| rel(FRIEND_REQUEST, from.0, me)));
+                out.extend(
+                    r.requests_in
+                        .iter()
+                        .map(|(_, from)| rel(FRIEND_REQUEST, from.0, me)),
+                );
             }
         }
         if outgoing(d) {
@@ -287,7 +297,12 @@ impl GraphRead for Graph {
                 .map(str::to_owned)
                 .chain(r.props.map().into_keys())
                 .collect(),
-            Some(Node::Post(_)) => vec!["id".into(), "body".into(), "visibility".into(), "created_at".into()],
+            Some(Node::Post(_)) => vec![
+                "id".into(),
+                "body".into(),
+                "visibility".into(),
+                "created_at".into(),
+            ],
             Some(Node::Comment(_)) => vec!["id".into(), "body".into(), "created_at".into()],
             Some(Node::Interest(_)) => vec!["name".into()],
             Some(Node::Place(_)) => vec!["name".into(), "lat".into(), "lon".into()],
@@ -345,7 +360,12 @@ impl GraphRead for Graph {
 
     fn has_rel(&self, r: RelId) -> bool {
         let mut all = Vec::new();
-        self.expand(r.start, Direction::Outgoing, &[self.rel_type(r.ty)], &mut all);
+        self.expand(
+            r.start,
+            Direction::Outgoing,
+            &[self.rel_type(r.ty)],
+            &mut all,
+        );
         all.contains(&r)
     }
 

@@ -278,7 +278,11 @@ mod merge_tests {
         // all 64 bits, including a width that is not a whole number of digits.
         for len in [0, 1, 100, super::RADIX_MIN_LEN, 50_000] {
             for bits in [1, 11, 12, 22, 40, 64] {
-                let mask = if bits == 64 { u64::MAX } else { (1 << bits) - 1 };
+                let mask = if bits == 64 {
+                    u64::MAX
+                } else {
+                    (1 << bits) - 1
+                };
                 let mut v: Vec<u64> = (0..len).map(|_| rng(&mut seed) & mask).collect();
                 let mut expected = v.clone();
                 expected.sort_unstable();

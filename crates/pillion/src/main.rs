@@ -431,7 +431,11 @@ fn cypher_remote(
 fn table(body: &serde_json::Value) -> String {
     let columns: Vec<String> = body["columns"]
         .as_array()
-        .map(|c| c.iter().map(|x| x.as_str().unwrap_or("").to_owned()).collect())
+        .map(|c| {
+            c.iter()
+                .map(|x| x.as_str().unwrap_or("").to_owned())
+                .collect()
+        })
         .unwrap_or_default();
     let rows: Vec<Vec<String>> = body["rows"]
         .as_array()
@@ -462,11 +466,19 @@ fn table(body: &serde_json::Value) -> String {
     let mut out = line(&columns);
     out.push_str(&format!(
         "|{}|\n",
-        widths.iter().map(|w| "-".repeat(w + 2)).collect::<Vec<_>>().join("|")
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("|")
     ));
     for row in &rows {
         out.push_str(&line(row));
     }
-    out.push_str(&format!("({} row{})\n", rows.len(), if rows.len() == 1 { "" } else { "s" }));
+    out.push_str(&format!(
+        "({} row{})\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    ));
     out
 }

@@ -132,7 +132,11 @@ pub fn render(graph: &dyn GraphRead, result: QueryResult) -> Json {
 }
 
 fn props(list: Vec<(String, Value)>, graph: &dyn GraphRead) -> Json {
-    Json::Object(list.into_iter().map(|(k, v)| (k, to_json(graph, &v))).collect())
+    Json::Object(
+        list.into_iter()
+            .map(|(k, v)| (k, to_json(graph, &v)))
+            .collect(),
+    )
 }
 
 fn to_json(graph: &dyn GraphRead, v: &Value) -> Json {
