@@ -64,13 +64,15 @@ impl Planner {
         self.next_id
     }
 
-    fn id(&mut self) -> u64 {
+    /// A new node id (Cypher's writes take theirs here too, so ids stay one sequence).
+    pub fn id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         id
     }
 
-    fn now(&mut self) -> Timestamp {
+    /// The writer's clock: never before the last time it gave out.
+    pub fn now(&mut self) -> Timestamp {
         self.last_time = self.last_time.max(Timestamp::now());
         self.last_time
     }

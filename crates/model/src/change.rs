@@ -49,8 +49,8 @@ pub struct NodeRecord {
     pub props: Props,
 }
 
-/// A relationship the social model has no field for (`WORK_AT`, `REPLY_OF`, `AT`, ...), between
-/// any two nodes by id: riders, posts, comments, interests or [`NodeRecord`]s.
+/// A relationship the social model has no field for (`WORK_AT`, `REPLY_OF`, `IS_LOCATED_IN`, ...),
+/// between any two nodes by id: riders, posts, comments, interests or [`NodeRecord`]s.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelRecord {
     pub rel_type: String,
@@ -118,12 +118,39 @@ pub enum Change {
         post: PostId,
     },
     CreateComment(CommentRecord),
-    /// A node outside the social model. Like [`Change::CreateRel`] and [`Change::SetNodeProps`]
-    /// it is kept by the store for graph queries; the feed engine has no use for it.
+    /// Removes a comment with the graph-only data attached to it (its extra properties and
+    /// relationships).
+    DeleteComment {
+        id: CommentId,
+    },
+    /// A node outside the social model (graph-only data, like the relationships and properties
+    /// below): no feed, wall or profile reads it; graph queries do.
     CreateNode(NodeRecord),
+    /// Replaces a graph-only node's labels and properties as a whole.
+    UpdateNode(NodeRecord),
+    /// Removes a graph-only node and every graph-only relationship at it.
+    DeleteNode {
+        id: NodeId,
+    },
+    /// A relationship numbered by the store as it writes it: an import's rows, in row order.
+    /// A load replays it as [`Change::CreateRelWithId`], so the engine never sees this one.
     CreateRel(RelRecord),
-    /// Replaces the extra properties of a post, comment or interest (an import's LDBC columns).
-    /// Riders keep theirs in [`RiderRecord::props`].
+    /// A relationship with its id: the writer numbers what Cypher creates (the query returns it
+    /// before the commit), and a load replays every stored relationship this way.
+    CreateRelWithId {
+        id: u64,
+        rel: RelRecord,
+    },
+    /// Replaces a graph-only relationship's properties as a whole.
+    SetRelProps {
+        id: u64,
+        props: Props,
+    },
+    DeleteRel {
+        id: u64,
+    },
+    /// Replaces the extra properties of a post, comment or interest (an import's LDBC columns,
+    /// or what Cypher sets). Riders keep theirs in [`RiderRecord::props`].
     SetNodeProps {
         id: NodeId,
         props: Props,
@@ -144,6 +171,14 @@ impl Change {
             Change::CreatePost(p) => Some(p.id.0),
             Change::CreateComment(c) => Some(c.id.0),
             Change::CreateNode(n) => Some(n.id.0),
+            _ => None,
+        }
+    }
+
+    /// The relationship id this change creates, for the relationship ids' high-water mark.
+    pub fn created_rel_id(&self) -> Option<u64> {
+        match self {
+            Change::CreateRelWithId { id, .. } => Some(*id),
             _ => None,
         }
     }

@@ -138,6 +138,9 @@ struct ServeArgs {
     /// Friends at which a rider's feed switches from merge-on-read to a materialised timeline.
     #[arg(long, env = "PILLION_HEAVY_THRESHOLD", default_value_t = 256)]
     heavy_threshold: usize,
+    /// Time limit of a Cypher query (POST /v1/cypher), in seconds.
+    #[arg(long, env = "PILLION_CYPHER_TIMEOUT", default_value_t = 5.0)]
+    cypher_timeout: f64,
     /// Cheap password hashing, for test suites and benchmarks only. Never in production.
     #[arg(long, env = "PILLION_INSECURE_FAST_HASHING", hide = true)]
     insecure_fast_hashing: bool,
@@ -210,6 +213,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.drain_delay = seconds("drain-delay", args.drain_delay)?;
     config.max_batch = args.max_batch;
     config.heavy_threshold = args.heavy_threshold;
+    config.cypher_timeout = seconds("cypher-timeout", args.cypher_timeout)?;
     if args.insecure_fast_hashing {
         tracing::warn!("insecure fast password hashing is on: for tests and benchmarks only");
         config.hash_cost = HashCost::InsecureFast;

@@ -61,6 +61,8 @@ pub struct Config {
     pub hash_cost: HashCost,
     /// Friends at which a rider's feed switches from merge-on-read to a materialised timeline.
     pub heavy_threshold: usize,
+    /// The time limit of a `POST /v1/cypher` query.
+    pub cypher_timeout: Duration,
 }
 
 impl Config {
@@ -74,6 +76,7 @@ impl Config {
             max_batch: 1_024,
             hash_cost: HashCost::Standard,
             heavy_threshold: pillion_graph::DEFAULT_HEAVY_THRESHOLD,
+            cypher_timeout: routes::cypher::DEFAULT_TIMEOUT,
         }
     }
 }
@@ -98,7 +101,8 @@ pub async fn run(
         config.token_ttl_secs,
         config.hash_cost,
         config.rate_limit,
-    );
+    )
+    .with_cypher_timeout(config.cypher_timeout);
     let _ = metrics::handle();
     let app = app(state.clone());
     if let Ok(addr) = listener.local_addr() {

@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod batch;
 mod concurrency;
+mod cypher;
 mod feed;
 mod friends;
 mod helpers;

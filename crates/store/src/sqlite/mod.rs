@@ -228,6 +228,12 @@ impl Store for SqliteStore {
             tx.prepare_cached("UPDATE meta SET value = max(value, ?1) WHERE key = 'next_id'")?
                 .execute([max_id.saturating_add(1)])?;
         }
+        if let Some(max_id) = changes.iter().filter_map(Change::created_rel_id).max() {
+            tx.prepare_cached(
+                "UPDATE meta SET value = max(value, ?1) WHERE key = 'next_rel_id'",
+            )?
+            .execute([max_id.saturating_add(1)])?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -393,11 +399,53 @@ fn apply(conn: &Connection, change: &Change) -> rusqlite::Result<()> {
             )?
             .execute(params![n.id.0, to_json(&n.labels)?, to_json(&n.props)?])?;
         }
+        Change::DeleteComment { id } => {
+            for sql in [
+                "DELETE FROM rels WHERE src = ?1 OR dst = ?1",
+                "DELETE FROM node_props WHERE id = ?1",
+                "DELETE FROM comments WHERE id = ?1",
+            ] {
+                conn.prepare_cached(sql)?.execute([id.0])?;
+            }
+        }
+        Change::UpdateNode(n) => {
+            conn.prepare_cached("UPDATE nodes SET labels = ?2, props = ?3 WHERE id = ?1")?
+                .execute(params![n.id.0, to_json(&n.labels)?, to_json(&n.props)?])?;
+        }
+        Change::DeleteNode { id } => {
+            for sql in [
+                "DELETE FROM rels WHERE src = ?1 OR dst = ?1",
+                "DELETE FROM nodes WHERE id = ?1",
+            ] {
+                conn.prepare_cached(sql)?.execute([id.0])?;
+            }
+        }
         Change::CreateRel(r) => {
             conn.prepare_cached(
                 "INSERT INTO rels (type, src, dst, props) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![r.rel_type, r.from.0, r.to.0, to_json(&r.props)?])?;
+        }
+        Change::CreateRelWithId { id, rel: r } => {
+            conn.prepare_cached(
+                "INSERT INTO rels (id, type, src, dst, props) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
+                id,
+                r.rel_type,
+                r.from.0,
+                r.to.0,
+                to_json(&r.props)?
+            ])?;
+        }
+        Change::SetRelProps { id, props } => {
+            conn.prepare_cached("UPDATE rels SET props = ?2 WHERE id = ?1")?
+                .execute(params![id, to_json(props)?])?;
+        }
+        Change::DeleteRel { id } => {
+            conn.prepare_cached("DELETE FROM rels WHERE id = ?1")?
+                .execute([id])?;
         }
         Change::SetNodeProps { id, props } => {
             conn.prepare_cached(

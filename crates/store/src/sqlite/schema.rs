@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -132,6 +132,13 @@ CREATE TABLE rels (
 );
 CREATE INDEX rels_by_src ON rels (src);
 CREATE INDEX rels_by_dst ON rels (dst);
+";
+
+/// Relationship ids' own high-water mark: the writer numbers the relationships Cypher creates,
+/// and an id is never given out twice, also after the relationship holding it was deleted.
+/// (An import's rows are numbered by SQLite in row order; a load starts above them too.)
+const V3: &str = "
+INSERT INTO meta (key, value) SELECT 'next_rel_id', coalesce(max(id), 0) + 1 FROM rels;
 ";
 
 /// Sets up a fresh connection. `synchronous = FULL` in WAL mode syncs the log at every commit, so
