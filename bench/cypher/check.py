@@ -90,7 +90,9 @@ def main():
             rows["postgres"] += sum(want.values())
             got = {"pillion": collections.Counter(pillion(args.url, token, query, rid))}
             if args.falkordb_port:
-                got["falkordb"] = collections.Counter(falkor(args.falkordb_port, query, rid))
+                for fq in [query] + (["q2_collect"] if query == "q2" else []):
+                    name = "falkordb" + ("" if fq == query else f" ({fq})")
+                    got[name] = collections.Counter(falkor(args.falkordb_port, fq, rid))
             for system, answer in got.items():
                 rows[system] += sum(answer.values())
                 if answer != want:

@@ -45,6 +45,11 @@ MATCH = "MATCH (a:Rider)-[r1:IS_FRIEND]-(b:Rider)-[r2:IS_FRIEND]-(c:Rider) WHERE
 QUERIES = {
     "q1": MATCH + " RETURN c",
     "q2": MATCH + " AND NOT (a)-[:IS_FRIEND]-(c) RETURN c",
+    # Q2 as a FalkorDB user would tune it: a's friends collected once, then a list test per path
+    # instead of a pattern predicate (an Expand Into per path). Same rows as q2.
+    "q2_collect": "MATCH (a:Rider {id: $id})-[:IS_FRIEND]-(x:Rider) WITH a, collect(x) AS fs"
+                  " MATCH (a)-[r1:IS_FRIEND]-(b:Rider)-[r2:IS_FRIEND]-(c:Rider)"
+                  " WHERE r1 <> r2 AND NOT c IN fs RETURN c",
     # The contract's text, only id(a) spelled a.id: not the same rows (see above).
     "q1_literal": "MATCH (a:Rider)-[:IS_FRIEND]-(b:Rider)-[:IS_FRIEND]-(c:Rider) WHERE a.id = $id RETURN c",
     "q2_literal": "MATCH (a:Rider)-[:IS_FRIEND]-(b:Rider)-[:IS_FRIEND]-(c:Rider) WHERE a.id = $id"

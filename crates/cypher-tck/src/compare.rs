@@ -44,6 +44,8 @@ pub fn render(graph: &dyn GraphRead, value: &Value) -> TckValue {
                 .map(|(k, v)| (k.clone(), render(graph, v)))
                 .collect(),
         ),
+        // The TCK writes temporal values as their ISO-8601 strings.
+        Value::Temporal(t) => TckValue::String(t.to_string()),
         Value::Node(id) => TckValue::Node(render_node(graph, *id)),
         Value::Rel(rel) => TckValue::Rel(render_rel(graph, *rel)),
         Value::Path(path) => {

@@ -19,11 +19,13 @@ mod graph;
 mod lexer;
 mod mem;
 mod parser;
+mod temporal;
 mod value;
 
 pub use error::{CypherError, ErrorKind, Position};
 pub use graph::{Direction, GraphRead, GraphWrite, NodeId, RelId};
 pub use mem::MemGraph;
+pub use temporal::{Date, DateTime, Duration, LocalDateTime, LocalTime, Temporal, Time};
 pub use value::{Path, Value};
 
 use std::collections::BTreeMap;

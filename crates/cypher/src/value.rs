@@ -6,11 +6,15 @@
 //! - comparability ([`Value::cypher_cmp`]): what `<`, `<=`, `>`, `>=` answer, `null` across types;
 //! - the global sort order ([`Value::order_cmp`]): total, used by `ORDER BY`, and — through
 //!   [`GroupKey`] — by `DISTINCT` and grouping, where `null` equals `null` and `1` equals `1.0`.
+//!
+//! Temporal values ([`Temporal`]) take part in all three; values of different temporal kinds are
+//! never equal and not comparable.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::graph::{NodeId, RelId};
+use crate::temporal::Temporal;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -24,6 +28,7 @@ pub enum Value {
     Node(NodeId),
     Rel(RelId),
     Path(Path),
+    Temporal(Temporal),
 }
 
 /// `nodes.len() == rels.len() + 1`; `rels[i]` joins `nodes[i]` and `nodes[i + 1]` (in either
@@ -61,6 +66,7 @@ impl Value {
             Value::Node(_) => "NODE",
             Value::Rel(_) => "RELATIONSHIP",
             Value::Path(_) => "PATH",
+            Value::Temporal(t) => t.type_name(),
         }
     }
 
@@ -78,6 +84,7 @@ impl Value {
             (Value::Node(a), Value::Node(b)) => Some(a == b),
             (Value::Rel(a), Value::Rel(b)) => Some(a.id == b.id && a.ty == b.ty),
             (Value::Path(a), Value::Path(b)) => Some(a == b),
+            (Value::Temporal(a), Value::Temporal(b)) => Some(a.equals(b)),
             (Value::List(a), Value::List(b)) => {
                 if a.len() != b.len() {
                     return Some(false);
@@ -106,6 +113,9 @@ impl Value {
             }
             (Value::Bool(a), Value::Bool(b)) => Comparison::Ordered(a.cmp(b)),
             (Value::String(a), Value::String(b)) => Comparison::Ordered(a.cmp(b)),
+            (Value::Temporal(a), Value::Temporal(b)) => {
+                a.compare(b).map_or(Comparison::Null, Comparison::Ordered)
+            }
             (Value::List(a), Value::List(b)) => {
                 for (x, y) in a.iter().zip(b.iter()) {
                     match x.cypher_cmp(y) {
@@ -120,7 +130,8 @@ impl Value {
     }
 
     /// The global sort order of `ORDER BY` (ascending): maps, nodes, relationships, lists,
-    /// paths, strings, booleans, numbers (`NaN` after all others), then `null`.
+    /// paths, temporal values (date-times, local date-times, dates, times, local times,
+    /// durations), strings, booleans, numbers (`NaN` after all others), then `null`.
     pub fn order_cmp(&self, other: &Value) -> Ordering {
         let (ra, rb) = (self.order_rank(), other.order_rank());
         if ra != rb {
@@ -145,6 +156,7 @@ impl Value {
                     .map(|r| (r.id, r.ty))
                     .cmp(b.rels.iter().map(|r| (r.id, r.ty)))
             }),
+            (Value::Temporal(a), Value::Temporal(b)) => a.order(b),
             (Value::String(a), Value::String(b)) => a.cmp(b),
             (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
             (Value::Int(a), Value::Int(b)) => a.cmp(b),
@@ -164,11 +176,13 @@ impl Value {
             Value::Rel(_) => 2,
             Value::List(_) => 3,
             Value::Path(_) => 4,
-            Value::String(_) => 5,
-            Value::Bool(_) => 6,
-            Value::Float(f) if f.is_nan() => 8,
-            Value::Int(_) | Value::Float(_) => 7,
-            Value::Null => 9,
+            // Ordered among themselves by kind in `Temporal::order`.
+            Value::Temporal(_) => 5,
+            Value::String(_) => 6,
+            Value::Bool(_) => 7,
+            Value::Float(f) if f.is_nan() => 9,
+            Value::Int(_) | Value::Float(_) => 8,
+            Value::Null => 10,
         }
     }
 }

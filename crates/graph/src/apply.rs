@@ -1,8 +1,13 @@
 //! Applying committed changes. Each change is applied exactly as the store committed it; applying
-//! one whose effect already holds is a no-op, so replay after a restart is safe.
+//! one whose effect already holds is a no-op, so replay after a restart is safe. Deleting a post
+//! or comment takes its graph-only data with it, as the store does.
 
-use pillion_model::{Change, CommentRecord, InterestId, PostRecord, RiderRecord, Visibility};
+use pillion_model::{
+    Change, CommentId, CommentRecord, InterestId, PostId, PostRecord, RiderId, RiderRecord,
+    Visibility,
+};
 
+use crate::extras::Owner;
 use crate::sorted;
 use crate::state::{pair, Comment, Graph, Interest, Post, Rider};
 
@@ -139,14 +144,68 @@ impl Graph {
                 }
             }
             Change::CreateComment(c) => self.create_comment(c),
+            Change::DeleteComment { id } => self.delete_comment(*id),
             Change::RevokeToken { token_id, .. } => {
                 self.revoked.insert(*token_id);
             }
-            // Graph-only data (an import's other LDBC entities and columns): durable in the
-            // store for graph queries; no feed, wall or profile reads it, so the engine keeps
-            // none of it in memory.
-            Change::CreateNode(_) | Change::CreateRel(_) | Change::SetNodeProps { .. } => {}
+            Change::CreateNode(n) => {
+                if !self.is_social_node(n.id.0) {
+                    self.extras.create_node(n);
+                }
+            }
+            Change::UpdateNode(n) => {
+                if self.extras.node(n.id.0).is_some() {
+                    self.extras.update_node(n);
+                }
+            }
+            Change::DeleteNode { id } => self.extras.delete_node(id.0),
+            Change::SetNodeProps { id, props } => self.set_node_props(id.0, props),
+            // Numbered by the store as it writes an import; a load replays it with its id.
+            Change::CreateRel(_) => {}
+            Change::CreateRelWithId { id, rel } => {
+                let exists = |n: u64| self.is_social_node(n) || self.extras.node(n).is_some();
+                if exists(rel.from.0) && exists(rel.to.0) {
+                    self.extras.create_rel(*id, rel);
+                } else {
+                    self.reserve_rel_ids(id.saturating_add(1));
+                }
+            }
+            Change::SetRelProps { id, props } => self.extras.set_rel_props(*id, props),
+            Change::DeleteRel { id } => self.extras.delete_rel(*id),
         }
+    }
+
+    /// A rider, post, comment or interest (what graph-only data may hang off besides its own
+    /// nodes).
+    fn is_social_node(&self, id: u64) -> bool {
+        self.riders.contains_key(&RiderId(id))
+            || self.posts.contains_key(&PostId(id))
+            || self.comments.contains_key(&CommentId(id))
+            || self.interests.contains_key(&InterestId(id))
+    }
+
+    /// Extra properties of a post, comment or interest. Values equal to the owner's own body,
+    /// creation time or visibility are kept as a reference to it (see `extras::blob`).
+    fn set_node_props(&mut self, id: u64, props: &pillion_model::Props) {
+        // Field by field, so that the owner's fields are borrowed while `extras` changes.
+        let owner = if let Some(p) = self.posts.get(&PostId(id)) {
+            Owner {
+                body: Some(p.body.as_str()),
+                created_ms: Some(p.created_at.millis()),
+                visibility: Some(p.visibility.as_str()),
+            }
+        } else if let Some(c) = self.comments.get(&CommentId(id)) {
+            Owner {
+                body: Some(c.body.as_str()),
+                created_ms: Some(c.created_at.millis()),
+                visibility: None,
+            }
+        } else if self.interests.contains_key(&InterestId(id)) {
+            Owner::default()
+        } else {
+            return;
+        };
+        self.extras.set_props(id, props, owner);
     }
 
     fn create_rider(&mut self, r: &RiderRecord) {
@@ -241,8 +300,20 @@ impl Graph {
         }
         for (_, c) in &p.comments {
             self.comments.remove(c);
+            self.extras.drop_node_data(c.0);
         }
+        self.extras.drop_node_data(id.0);
         self.stats.likes = self.stats.likes.saturating_sub(p.likers.len());
+    }
+
+    fn delete_comment(&mut self, id: CommentId) {
+        let Some(c) = self.comments.remove(&id) else {
+            return;
+        };
+        if let Some(post) = self.posts.get_mut(&c.post) {
+            sorted::remove(&mut post.comments, &(c.created_at, c.id));
+        }
+        self.extras.drop_node_data(id.0);
     }
 
     fn create_comment(&mut self, c: &CommentRecord) {

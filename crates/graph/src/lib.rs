@@ -18,6 +18,8 @@
 
 mod apply;
 mod cypher;
+mod draft;
+mod extras;
 mod plan;
 mod read;
 mod shard;
@@ -26,6 +28,7 @@ mod state;
 mod timeline;
 
 pub use cypher::PLACE_BIT;
+pub use draft::{Draft, MAX_WRITES};
 pub use plan::{Key, Plan, Planner};
 pub use read::{Page, PostView, Relation};
 /// The sorting kernel of suggestions, exposed only for the engine's benchmarks.

@@ -1,9 +1,14 @@
+//! The whole committed state: riders, friendships, requests, interests, posts, likes, comments,
+//! revoked tokens, and the graph-only data of `extras`. `apply.rs` changes it, `read.rs`,
+//! `plan.rs` and `cypher.rs` read it.
+
 use pillion_model::{
     CommentBody, CommentId, Handle, InterestId, InterestName, Photo, Place, PostBody, PostId,
     Props, RiderId, RiderName, Timestamp, Visibility,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::extras::Extras;
 use crate::shard::ShardedMap;
 
 /// The order of posts in every list: creation time, then id. Newest is greatest.
@@ -151,6 +156,9 @@ pub struct Stats {
     pub heavy_riders: usize,
     /// Entries in all friend timelines (16 bytes each).
     pub timeline_entries: usize,
+    /// Graph-only nodes and relationships (`extras.rs`).
+    pub graph_only_nodes: usize,
+    pub graph_only_rels: usize,
 }
 
 /// Friends from which a rider's feed reads a materialised timeline, unless configured otherwise.
@@ -176,6 +184,8 @@ pub struct Graph {
     pub(crate) stats: Stats,
     /// A light rider becomes heavy at this many friends, and a heavy one light below half of it.
     pub(crate) heavy_at: usize,
+    /// Graph-only data: nodes, relationships and properties the social model has no field for.
+    pub(crate) extras: Extras,
 }
 
 impl Default for Graph {
@@ -205,6 +215,7 @@ impl Graph {
             revoked: FxHashSet::default(),
             stats: Stats::default(),
             heavy_at: n,
+            extras: Extras::default(),
         }
     }
 
@@ -221,8 +232,20 @@ impl Graph {
             comments: self.comments.len(),
             revoked_tokens: self.revoked.len(),
             friendships: self.friendships.len(),
+            graph_only_nodes: self.extras.node_count(),
+            graph_only_rels: self.extras.rel_count(),
             ..self.stats
         }
+    }
+
+    /// The id the next graph-only relationship gets: above every one applied, and at least
+    /// `next` (the store's mark, which also counts deleted ones: ids are never reused).
+    pub fn reserve_rel_ids(&mut self, next: u64) {
+        self.extras.next_rel_id = self.extras.next_rel_id.max(next);
+    }
+
+    pub fn next_rel_id(&self) -> u64 {
+        self.extras.next_rel_id
     }
 
     pub fn rider(&self, id: RiderId) -> Option<&Rider> {

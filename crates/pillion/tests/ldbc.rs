@@ -267,3 +267,81 @@ fn the_real_ldbc_tiny_dataset_serves() {
     assert_eq!(status, 200);
     server.stop();
 }
+
+/// `pillion cypher --data DIR --json QUERY`: the answer's rows.
+fn offline_rows(data: &Path, query: &str) -> serde_json::Value {
+    let out = run(
+        &["cypher", "--data", data.to_str().unwrap(), "--json", query],
+        &[],
+    );
+    assert!(out.status.success(), "{query}: {}", stderr(&out));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    answer["rows"].clone()
+}
+
+#[test]
+fn imported_graph_only_data_is_read_and_written_by_cypher() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/ldbc-snb-tiny");
+    let data = tmp.path().join("data");
+    let out = run(
+        &[
+            "import",
+            "--format",
+            "ldbc",
+            tiny.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file_rows = |name: &str| rows(&tiny.join(name)).len();
+
+    // What the files say, read back over a stopped data directory.
+    let work = "MATCH (p:Rider)-[w:WORK_AT]->(o:Organisation) WHERE id(p) = 8796093022220 \
+                RETURN o.name, w.workFrom ORDER BY w.workFrom";
+    assert_eq!(
+        offline_rows(&data, work),
+        json!([["Cubana_de_Aviación", 2009], ["Aerogaviota", 2010]])
+    );
+    let replies = offline_rows(&data, "MATCH (:Comment)-[r:REPLY_OF]->(:Comment) RETURN count(r)");
+    assert_eq!(replies, json!([[file_rows("dynamic/comment_replyOf_comment_0_0.csv")]]));
+    let likes = offline_rows(&data, "MATCH (:Rider)-[l:LIKES]->(:Comment) RETURN count(l)");
+    assert_eq!(likes, json!([[file_rows("dynamic/person_likes_comment_0_0.csv")]]));
+    let post = offline_rows(
+        &data,
+        "MATCH (p:Post) WHERE id(p) = 343597383680 \
+         RETURN p.browserUsed, p.creationDate, p.imageFile, p.locationIP",
+    );
+    assert_eq!(
+        post,
+        json!([["Internet Explorer", 1290664733756_i64, "photo343597383680.jpg", "41.78.114.237"]])
+    );
+
+    // Written through a server, durable in the directory.
+    let out = run(&["token", "--data", data.to_str().unwrap(), "--admin"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let forums = offline_rows(&data, "MATCH (f:Forum) RETURN count(f)")[0][0]
+        .as_u64()
+        .unwrap();
+    let server = Server::start(&data, &[]);
+    let res = Client::new()
+        .post(format!("{}/v1/cypher", server.base))
+        .bearer_auth(&token)
+        .json(&json!({ "query": "MATCH (p:Rider), (o:Organisation {name: 'Aerogaviota'}) \
+                                 WHERE id(p) = 8796093022220 CREATE (p)-[:FLIES_WITH {since: 2011}]->(o) \
+                                 WITH 1 AS one MATCH (f:Forum) WITH f ORDER BY id(f) LIMIT 1 DETACH DELETE f" }))
+        .send()
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().unwrap());
+    server.stop();
+    let flies = offline_rows(
+        &data,
+        "MATCH (p:Rider)-[r:FLIES_WITH]->(o) RETURN id(p), r.since, o.name",
+    );
+    assert_eq!(flies, json!([[8796093022220_u64, 2011, "Aerogaviota"]]));
+    let left = offline_rows(&data, "MATCH (f:Forum) RETURN count(f)");
+    assert_eq!(left, json!([[forums - 1]]));
+}

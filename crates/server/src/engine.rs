@@ -5,8 +5,10 @@
 //! changes of the whole batch to the store in one transaction (one fsync: group commit), applies
 //! them to the graph under a short write lock, and only then answers each request. So an
 //! acknowledged write is durable, a refused or failed one changed nothing, and readers never see
-//! an uncommitted change.
+//! an uncommitted change. Exclusive work (a Cypher write query) runs between batches, on the same
+//! thread, against the committed graph; its changes are committed and applied the same way.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -18,6 +20,7 @@ use pillion_graph::{Graph, Key, Planner};
 use pillion_model::{Change, Command, Outcome};
 use pillion_store::Store;
 use rustc_hash::FxHashSet;
+use serde_json::Value as Json;
 use tokio::sync::{oneshot, watch};
 
 use crate::error::ApiError;
@@ -35,8 +38,21 @@ struct Job {
     enqueued: Instant,
 }
 
+/// Work that needs the writer to itself (a Cypher write): it reads the committed graph, with
+/// nothing changing under it, and returns the changes to commit — in one transaction, then
+/// applied under one write lock — and its answer. On `Err` nothing is written.
+pub type ExclusiveWork =
+    Box<dyn FnOnce(&Graph, &mut Planner) -> Result<(Vec<Change>, Json), ApiError> + Send>;
+
+struct Exclusive {
+    work: ExclusiveWork,
+    reply: oneshot::Sender<Result<Json, ApiError>>,
+    enqueued: Instant,
+}
+
 enum Msg {
     Job(Job),
+    Exclusive(Exclusive),
     Stop,
 }
 
@@ -143,6 +159,26 @@ impl Engine {
         rx.await.unwrap_or_else(|_| unavailable())
     }
 
+    /// Runs `work` on the writer between two batches, commits its changes and applies them.
+    pub async fn write_exclusive(&self, work: ExclusiveWork) -> Result<Json, ApiError> {
+        let unavailable = || ApiError::unavailable("the server is not accepting writes");
+        if !self.is_ready() {
+            return Err(unavailable());
+        }
+        let (reply, rx) = oneshot::channel();
+        self.queued.fetch_add(1, Ordering::Relaxed);
+        let job = Exclusive {
+            work,
+            reply,
+            enqueued: Instant::now(),
+        };
+        if self.queue.send(Msg::Exclusive(job)).is_err() {
+            self.queued.fetch_sub(1, Ordering::Relaxed);
+            return Err(unavailable());
+        }
+        rx.await.unwrap_or_else(|_| Err(unavailable()))
+    }
+
     /// Lets the writer finish every queued command, then stops it and waits for it.
     pub fn shutdown(&self) {
         let _ = self.queue.send(Msg::Stop);
@@ -193,6 +229,7 @@ impl Writer {
             .store
             .load(&mut |change| graph.apply(&change))
             .map_err(|e| e.to_string())?;
+        graph.reserve_rel_ids(info.next_rel_id);
         let stats = graph.stats();
         let floor = graph.newest_timestamp();
         *self.engine.graph.write() = graph;
@@ -202,6 +239,8 @@ impl Writer {
             friendships = stats.friendships,
             likes = stats.likes,
             comments = stats.comments,
+            graph_only_nodes = stats.graph_only_nodes,
+            graph_only_rels = stats.graph_only_rels,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "graph rebuilt from the store"
         );
@@ -210,43 +249,71 @@ impl Writer {
 
     fn serve(&mut self, mut planner: Planner) {
         loop {
-            let mut jobs = Vec::new();
+            let mut msgs = Vec::new();
             let mut stop = false;
             match self.rx.recv() {
-                Ok(Msg::Job(job)) => jobs.push(job),
                 Ok(Msg::Stop) | Err(_) => stop = true,
+                Ok(msg) => msgs.push(msg),
             }
-            let mut commands: usize = jobs.iter().map(|j| j.commands.len()).sum();
+            let mut commands: usize = msgs.iter().map(weight).sum();
             while !stop && commands < self.max_batch {
                 match self.rx.try_recv() {
-                    Ok(Msg::Job(job)) => {
-                        commands += job.commands.len();
-                        jobs.push(job);
-                    }
                     Ok(Msg::Stop) => stop = true,
+                    Ok(msg) => {
+                        commands += weight(&msg);
+                        msgs.push(msg);
+                    }
                     Err(_) => break,
                 }
             }
-            if !jobs.is_empty() {
-                self.engine.queued.fetch_sub(commands, Ordering::Relaxed);
-                self.process(jobs, &mut planner);
-            }
+            self.handle(msgs, &mut planner);
             if stop {
                 // Drain what was queued behind the stop message, so nothing accepted is lost.
-                let rest: Vec<Job> = self
-                    .rx
-                    .try_iter()
-                    .filter_map(|m| match m {
-                        Msg::Job(j) => Some(j),
-                        Msg::Stop => None,
-                    })
-                    .collect();
-                if !rest.is_empty() {
-                    self.process(rest, &mut planner);
-                }
+                let rest: Vec<Msg> = self.rx.try_iter().collect();
+                self.handle(rest, &mut planner);
                 return;
             }
         }
+    }
+
+    /// Runs messages in order: consecutive commands as batches, exclusive work on its own.
+    fn handle(&mut self, msgs: Vec<Msg>, planner: &mut Planner) {
+        let mut jobs = Vec::new();
+        for msg in msgs {
+            self.engine.queued.fetch_sub(weight(&msg), Ordering::Relaxed);
+            match msg {
+                Msg::Job(job) => jobs.push(job),
+                Msg::Exclusive(x) => {
+                    if !jobs.is_empty() {
+                        self.process(std::mem::take(&mut jobs), planner);
+                    }
+                    self.exclusive(x, planner);
+                }
+                Msg::Stop => {}
+            }
+        }
+        if !jobs.is_empty() {
+            self.process(jobs, planner);
+        }
+    }
+
+    fn exclusive(&mut self, x: Exclusive, planner: &mut Planner) {
+        let outcome = {
+            let graph = self.engine.graph.read();
+            // A bug in the work (the Cypher engine) must not take the only writer down with it.
+            std::panic::catch_unwind(AssertUnwindSafe(|| (x.work)(&graph, planner)))
+                .unwrap_or_else(|_| Err(ApiError::internal(&"exclusive work panicked")))
+        };
+        let answer = outcome.and_then(|(changes, answer)| {
+            self.commit_and_apply(&changes, 1)
+                .map(|()| answer)
+                .map_err(|e| {
+                    tracing::error!(error = %e, "commit failed; exclusive write refused");
+                    commit_failed()
+                })
+        });
+        m::record_write_lag(x.enqueued.elapsed());
+        let _ = x.reply.send(answer);
     }
 
     fn process(&mut self, jobs: Vec<Job>, planner: &mut Planner) {
@@ -289,35 +356,8 @@ impl Writer {
         if batch.members.is_empty() {
             return;
         }
-        let outcome = if batch.changes.is_empty() {
-            Ok(())
-        } else {
-            let started = Instant::now();
-            let committed = self.store.commit(&batch.changes);
-            m::record_commit(started.elapsed(), batch.members.len(), batch.changes.len());
-            committed
-        };
-        match outcome {
+        match self.commit_and_apply(&batch.changes, batch.members.len()) {
             Ok(()) => {
-                if !batch.changes.is_empty() {
-                    let waited = Instant::now();
-                    let mut graph = self.engine.graph.write();
-                    let applying = Instant::now();
-                    for change in &batch.changes {
-                        graph.apply(change);
-                    }
-                    drop(graph);
-                    let (lock, apply) = (applying - waited, applying.elapsed());
-                    m::record_apply(lock + apply);
-                    if lock + apply > SLOW_APPLY {
-                        tracing::warn!(
-                            lock_wait_ms = lock.as_millis() as u64,
-                            apply_ms = apply.as_millis() as u64,
-                            changes = batch.changes.len(),
-                            "slow apply: readers waited for this batch"
-                        );
-                    }
-                }
                 for (j, c, outcome) in batch.members {
                     results[j][c] = Some(Ok(outcome));
                 }
@@ -325,12 +365,59 @@ impl Writer {
             Err(e) => {
                 tracing::error!(error = %e, commands = batch.members.len(), "commit failed; batch refused");
                 for (j, c, _) in batch.members {
-                    results[j][c] = Some(Err(ApiError::new(
-                        pillion_model::ErrorCode::Internal,
-                        "the write could not be stored; nothing was changed",
-                    )));
+                    results[j][c] = Some(Err(commit_failed()));
                 }
             }
         }
     }
+
+    /// Commits `changes` in one transaction, then applies them under one write lock. On a failed
+    /// commit nothing is applied.
+    fn commit_and_apply(
+        &mut self,
+        changes: &[Change],
+        commands: usize,
+    ) -> Result<(), pillion_store::StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let committed = self.store.commit(changes);
+        m::record_commit(started.elapsed(), commands, changes.len());
+        committed?;
+        let waited = Instant::now();
+        let mut graph = self.engine.graph.write();
+        let applying = Instant::now();
+        for change in changes {
+            graph.apply(change);
+        }
+        drop(graph);
+        let (lock, apply) = (applying - waited, applying.elapsed());
+        m::record_apply(lock + apply);
+        if lock + apply > SLOW_APPLY {
+            tracing::warn!(
+                lock_wait_ms = lock.as_millis() as u64,
+                apply_ms = apply.as_millis() as u64,
+                changes = changes.len(),
+                "slow apply: readers waited for this batch"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// How much of the queue a message is: its commands, or one for exclusive work.
+fn weight(msg: &Msg) -> usize {
+    match msg {
+        Msg::Job(job) => job.commands.len(),
+        Msg::Exclusive(_) => 1,
+        Msg::Stop => 0,
+    }
+}
+
+fn commit_failed() -> ApiError {
+    ApiError::new(
+        pillion_model::ErrorCode::Internal,
+        "the write could not be stored; nothing was changed",
+    )
 }

@@ -74,7 +74,7 @@ pub const BEARER: &str = "bearer";
         (name = "posts", description = "Posts, likes and comments."),
         (name = "feed", description = "The news feed and walls."),
         (name = "batch", description = "Many writes in one request."),
-        (name = "graph", description = "Cypher over the live graph (operators only)."),
+        (name = "graph", description = "Cypher over the live graph (operators only): reads, and writes through the same durable path and rules as the HTTP routes."),
         (name = "operations", description = "Health, metrics and this reference; no token needed."),
     )
 )]
@@ -180,6 +180,9 @@ This server offers more than the public contract (API.md) requires:
 - 405, not 404, for a wrong method on a known path, with an `Allow` header listing the methods.
 - Every response carries `X-Request-Id` (the request's own, else a fresh one).
 - `GET /openapi.json`: this reference.
+- `POST /v1/cypher` answers a query that writes with `stats` besides `columns` and `rows`, and \
+refuses a write that would break the social model with 400 `invalid_query`, its message \
+`write refused: <the rule>` (the rules are listed with the route).
 ";
 
 /// Adds to the derived document what the routes share: the intro, the bearer scheme, and the

@@ -32,15 +32,18 @@ pub struct LoadInfo {
     /// The next unused node id: above every id ever committed, deleted ones included, so an id is
     /// never reused.
     pub next_id: u64,
+    /// The same for graph-only relationships, which have ids of their own.
+    pub next_rel_id: u64,
 }
 
 /// The durable store. Owned by the single writer thread; not shared.
 pub trait Store: Send {
-    /// Replays the committed social state into `sink` as changes, in an order in which every
-    /// change only refers to things created before it (riders, interests, friendships and
-    /// requests, follows, posts by creation time, likes, comments by creation time, revoked
-    /// tokens). Graph-only data ([`Change::CreateNode`], [`Change::CreateRel`],
-    /// [`Change::SetNodeProps`]) is kept but not replayed: the feed engine holds none of it.
+    /// Replays the committed state into `sink` as changes, in an order in which every change
+    /// only refers to things created before it: riders, interests, friendships and requests,
+    /// follows, posts by creation time, likes, comments by creation time, revoked tokens, then
+    /// the graph-only data: nodes ([`Change::CreateNode`]), the extra properties of posts,
+    /// comments and interests ([`Change::SetNodeProps`]) and relationships, each with its id
+    /// ([`Change::CreateRelWithId`]), all by id.
     fn load(&mut self, sink: &mut dyn FnMut(Change)) -> Result<LoadInfo, StoreError>;
 
     /// Commits `changes` in order, in one transaction with one sync to disk: all or nothing.

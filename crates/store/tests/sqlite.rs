@@ -107,7 +107,7 @@ fn open_creates_the_file_with_the_current_schema_in_wal_mode() {
             |r| r.get(0),
         )
         .expect("schema version");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("journal mode");
@@ -134,6 +134,39 @@ fn a_file_from_a_newer_build_is_refused() {
         Err(StoreError::Corrupt(msg)) => assert!(msg.contains("99"), "{msg}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+#[test]
+fn an_older_file_gets_the_relationship_id_mark_above_its_rows() {
+    use pillion_model::{NodeId, RelRecord};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (mut store, path) = small_store(dir.path(), "v2.db");
+    let rel = RelRecord {
+        rel_type: "KNOWS".into(),
+        from: NodeId(1),
+        to: NodeId(1),
+        props: Props::default(),
+    };
+    store
+        .commit(&[Change::CreateRel(rel.clone()), Change::CreateRel(rel)])
+        .expect("commit");
+    drop(store);
+    // What a file written before schema 3 looks like: no mark for relationship ids.
+    let conn = raw(&path);
+    conn.execute_batch(
+        "DELETE FROM meta WHERE key = 'next_rel_id';
+         UPDATE meta SET value = 2 WHERE key = 'schema_version';",
+    )
+    .expect("downgrade");
+    drop(conn);
+    let mut store = SqliteStore::open(&path).expect("upgrade");
+    let mark: i64 = raw(&path)
+        .query_row("SELECT value FROM meta WHERE key = 'next_rel_id'", [], |r| {
+            r.get(0)
+        })
+        .expect("the mark");
+    assert_eq!(mark, 3);
+    assert_eq!(conformance::load_all(&mut store).1.next_rel_id, 3);
 }
 
 #[test]
@@ -248,7 +281,7 @@ fn props(k: &str, v: &str) -> pillion_model::Props {
 }
 
 #[test]
-fn graph_only_data_is_kept_not_replayed_and_leaves_with_its_post() {
+fn graph_only_data_is_counted_replayed_and_leaves_with_its_post() {
     use pillion_model::{NodeId, NodeRecord, RelRecord};
     let dir = tempfile::tempdir().expect("temporary directory");
     let (mut store, _) = small_store(dir.path(), "extras.db");
@@ -295,14 +328,32 @@ fn graph_only_data_is_kept_not_replayed_and_leaves_with_its_post() {
     );
     assert_eq!(extras.node_props, 2);
 
-    // The engine holds none of it: load replays only the social state. The node's id counts
-    // for the high-water mark.
-    let (loaded, next_id) = conformance::load_all(&mut store);
-    assert!(loaded.iter().all(|c| !matches!(
-        c,
-        Change::CreateNode(_) | Change::CreateRel(_) | Change::SetNodeProps { .. }
-    )));
-    assert_eq!(next_id.next_id, 11);
+    // A load replays all of it after the social state, relationships numbered in row order.
+    // The node's id counts for the high-water mark.
+    let (loaded, info) = conformance::load_all(&mut store);
+    let graph_only = loaded
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Change::CreateNode(_)
+                    | Change::CreateRelWithId { .. }
+                    | Change::SetNodeProps { .. }
+            )
+        })
+        .count();
+    assert_eq!(graph_only, 1 + 2 + 4);
+    assert!(loaded.contains(&Change::CreateRelWithId {
+        id: 4,
+        rel: RelRecord {
+            rel_type: "WORK_AT".into(),
+            from: NodeId(1),
+            to: NodeId(10),
+            props: props("since", "2010"),
+        }
+    }));
+    assert_eq!(info.next_id, 11);
+    assert_eq!(info.next_rel_id, 5);
 
     // Deleting post 2 takes its rows and its comment's rows with it; post 3's stay.
     store

@@ -1,13 +1,15 @@
 //! Aggregate functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `percentileDisc`,
 //! `percentileCont`, `stDev`, `stDevP`; each skips nulls, and `DISTINCT` drops repeats first.
+//! `sum` and `avg` also take durations (all of them, or none).
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use super::eval::{eval, Cx, Env};
 use super::{ops, runtime};
-use crate::ast::{Expr, ExprKind};
+use crate::ast::{BinaryOp, Expr, ExprKind};
 use crate::error::ErrorKind;
+use crate::temporal::Temporal;
 use crate::value::{GroupKey, Value};
 use crate::CypherError;
 
@@ -129,7 +131,9 @@ impl<'q> Aggregator<'q> {
             | Kind::PercentileCont
             | Kind::StDev
             | Kind::StDevP => {
-                if !matches!(v, Value::Int(_) | Value::Float(_)) {
+                let duration = matches!(v, Value::Temporal(Temporal::Duration(_)))
+                    && matches!(self.kind, Kind::Sum | Kind::Avg);
+                if !matches!(v, Value::Int(_) | Value::Float(_)) && !duration {
                     return Err(ops::type_error("a numeric aggregate", &v));
                 }
                 self.values.push(v);
@@ -170,16 +174,13 @@ impl<'q> Aggregator<'q> {
         };
         Ok(match self.kind {
             Kind::Count | Kind::CountStar => Value::Int(self.count),
-            Kind::Sum => {
-                let mut acc = Value::Int(0);
-                for v in &self.values {
-                    acc = ops::add(&acc, v)?;
-                }
-                acc
-            }
+            Kind::Sum => sum(&self.values)?,
             Kind::Avg => {
                 if self.values.is_empty() {
                     Value::Null
+                } else if self.values.iter().any(|v| matches!(v, Value::Temporal(_))) {
+                    let n = i64::try_from(self.values.len()).unwrap_or(i64::MAX);
+                    crate::temporal::arithmetic(BinaryOp::Div, &sum(&self.values)?, &Value::Int(n))?
                 } else {
                     let f = floats();
                     Value::Float(f.iter().sum::<f64>() / f.len() as f64)
@@ -207,6 +208,22 @@ impl<'q> Aggregator<'q> {
             }
         })
     }
+}
+
+/// The sum of numbers (0 for none), or of durations: mixing the two is a type error.
+fn sum(values: &[Value]) -> Result<Value, CypherError> {
+    let mut items = values.iter();
+    let mut acc = match values.first() {
+        Some(first @ Value::Temporal(_)) => {
+            items.next();
+            first.clone()
+        }
+        _ => Value::Int(0),
+    };
+    for v in items {
+        acc = ops::add(&acc, v)?;
+    }
+    Ok(acc)
 }
 
 fn percentile_arg(v: &Value) -> Result<f64, CypherError> {

@@ -494,6 +494,7 @@ pub(crate) fn property(cx: &Cx<'_>, subject: &Value, key: &str) -> Result<Value,
             Ok(cx.graph.rel_property(*r, key).unwrap_or(Value::Null))
         }
         Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
+        Value::Temporal(t) => crate::temporal::field(t, key),
         other => Err(runtime(
             ErrorKind::TypeError,
             "PropertyAccessOnNonMap",

@@ -6,17 +6,9 @@ use super::ops::number_text;
 use super::{compile_error, runtime};
 use crate::ast::{Expr, ExprKind};
 use crate::error::ErrorKind;
+use crate::temporal;
 use crate::value::Value;
 use crate::CypherError;
-
-const TEMPORAL: &[&str] = &[
-    "date",
-    "datetime",
-    "localdatetime",
-    "localtime",
-    "time",
-    "duration",
-];
 
 pub(crate) fn call(
     cx: &Cx<'_>,
@@ -25,9 +17,12 @@ pub(crate) fn call(
     args: &[Expr],
 ) -> Result<Value, CypherError> {
     let lower = name.to_ascii_lowercase();
-    let base = lower.split('.').next().unwrap_or("");
-    if TEMPORAL.contains(&base) {
-        return Err(CypherError::unsupported("temporal functions"));
+    if temporal::is_temporal_function(&lower) {
+        let values = args
+            .iter()
+            .map(|a| eval(cx, env, a))
+            .collect::<Result<Vec<_>, _>>()?;
+        return temporal::call(&lower, &values, cx.cache.statement_time());
     }
     if lower == "exists" {
         return exists(cx, env, args);
@@ -204,6 +199,7 @@ fn unary(cx: &Cx<'_>, name: &str, v: &Value) -> Result<Value, CypherError> {
         ("tostring", Value::Int(_) | Value::Float(_)) => Value::String(number_text(v)),
         ("tostring", Value::String(_)) => v.clone(),
         ("tostring", Value::Bool(b)) => s(if *b { "true" } else { "false" }),
+        ("tostring", Value::Temporal(t)) => Value::String(t.to_string()),
         ("toboolean", Value::Bool(_)) => v.clone(),
         ("toboolean", Value::Int(i)) => Value::Bool(*i != 0),
         ("toboolean", Value::String(t)) => match t.trim().to_ascii_lowercase().as_str() {

@@ -5,7 +5,7 @@
 use super::eval::{eval, is_true, Cx, Env};
 use super::plan::{plan, Hop, PartRef, Plan, Source, Step};
 use super::Table;
-use crate::ast::{Expr, Ident, NodePattern, PathKind, PatternElement, PatternPart, RelPattern};
+use crate::ast::{Expr, Ident, NodePattern, PathKind, PatternElement, PatternPart};
 use crate::graph::{Direction, NodeId, RelId};
 use crate::value::{Path, Value};
 use crate::CypherError;
@@ -196,18 +196,32 @@ impl<'a> Matcher<'a, '_> {
                     Ok(true)
                 }
             }
-            Step::Check { slot: s, node } => match slot(st, *s) {
-                Value::Node(n) if self.node_fits(st, node, *n)? => self.step(i + 1, st, emit),
+            Step::Check {
+                slot: s,
+                node,
+                props,
+            } => match slot(st, *s) {
+                Value::Node(n) if self.node_fits(st, node, *n, *props)? => {
+                    self.step(i + 1, st, emit)
+                }
                 _ => Ok(true),
             },
+            Step::Props { slot: s, props } => {
+                if self.slot_has_props(st, *s, props)? {
+                    self.step(i + 1, st, emit)
+                } else {
+                    Ok(true)
+                }
+            }
             Step::Scan {
                 slot: s,
                 node,
                 source,
+                props,
             } => {
                 for n in self.candidates(st, source)? {
                     self.cx.guard.tick()?;
-                    if !self.node_fits(st, node, n)? {
+                    if !self.node_fits(st, node, n, *props)? {
                         continue;
                     }
                     set(st, *s, Value::Node(n));
@@ -282,29 +296,57 @@ impl<'a> Matcher<'a, '_> {
         Ok(Box::new(ids.into_iter().filter(move |n| g.has_node(*n))))
     }
 
-    /// Whether node `n` has the pattern's labels and properties.
-    fn node_fits(&self, st: &State, node: &NodePattern, n: NodeId) -> Result<bool, CypherError> {
+    /// Whether node `n` has the pattern's labels, and its properties unless `props` is false
+    /// (they are checked later).
+    fn node_fits(
+        &self,
+        st: &State,
+        node: &NodePattern,
+        n: NodeId,
+        props: bool,
+    ) -> Result<bool, CypherError> {
         let g = self.cx.graph;
         if !g.has_node(n) || !node.labels.iter().all(|l| g.has_label(n, &l.name)) {
             return Ok(false);
         }
-        self.props_fit(st, node.props.as_ref(), |k| g.node_property(n, k))
+        let props = node.props.as_ref().filter(|_| props);
+        self.props_fit(st, props, |k| g.node_property(n, k))
     }
 
-    pub(super) fn rel_fits(
-        &self,
-        st: &State,
-        rel: &RelPattern,
-        r: &RelId,
-    ) -> Result<bool, CypherError> {
-        let g = self.cx.graph;
+    /// Whether `r` has a type and (unless the hop checks them later) the properties of the
+    /// hop's relationship pattern.
+    pub(super) fn rel_fits(&self, st: &State, hop: &Hop<'_>, r: &RelId) -> Result<bool, CypherError> {
+        let (g, rel) = (self.cx.graph, hop.rel);
         if !rel.types.is_empty() {
             let ty = g.rel_type(r.ty);
             if !rel.types.iter().any(|t| t.name == ty) {
                 return Ok(false);
             }
         }
-        self.props_fit(st, rel.props.as_ref(), |k| g.rel_property(*r, k))
+        let props = rel.props.as_ref().filter(|_| hop.rel_props);
+        self.props_fit(st, props, |k| g.rel_property(*r, k))
+    }
+
+    /// A deferred property map: the node, relationship or each relationship of a list in
+    /// `slot` must have its properties.
+    fn slot_has_props(&self, st: &State, s: usize, props: &Expr) -> Result<bool, CypherError> {
+        let g = self.cx.graph;
+        let rel_has = |r: &Value| match r {
+            Value::Rel(r) => self.props_fit(st, Some(props), |k| g.rel_property(*r, k)),
+            _ => Ok(false),
+        };
+        match slot(st, s) {
+            Value::Node(n) => self.props_fit(st, Some(props), |k| g.node_property(*n, k)),
+            Value::List(rels) => {
+                for r in rels {
+                    if !rel_has(r)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            r => rel_has(r),
+        }
     }
 
     fn props_fit(
@@ -334,9 +376,9 @@ impl<'a> Matcher<'a, '_> {
     ) -> Result<bool, CypherError> {
         if hop.to_bound {
             let same = matches!(slot(st, hop.to), Value::Node(b) if *b == n);
-            return Ok(same && self.node_fits(st, hop.to_node, n)?);
+            return Ok(same && self.node_fits(st, hop.to_node, n, hop.to_props)?);
         }
-        if !self.node_fits(st, hop.to_node, n)? {
+        if !self.node_fits(st, hop.to_node, n, hop.to_props)? {
             return Ok(false);
         }
         set(st, hop.to, Value::Node(n));
@@ -374,7 +416,7 @@ impl<'a> Matcher<'a, '_> {
         };
         for r in candidates {
             self.cx.guard.tick()?;
-            if st.used.contains(&r) || !self.rel_fits(st, hop.rel, &r)? {
+            if st.used.contains(&r) || !self.rel_fits(st, hop, &r)? {
                 continue;
             }
             if !self.bind_to(st, hop, other_end(&r, from, hop.dir))? {

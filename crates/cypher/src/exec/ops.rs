@@ -1,7 +1,7 @@
 //! Operators: ternary logic, comparison, arithmetic (checked: integer overflow is an error),
 //! list and map access, string predicates.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -12,16 +12,27 @@ use crate::error::ErrorKind;
 use crate::value::{Comparison, Value};
 use crate::CypherError;
 
-/// What a query may reuse between rows: compiled regular expressions.
+/// What a query may reuse between rows: compiled regular expressions, and the statement's
+/// clock reading (so that every `datetime()` of a statement tells the same time).
 #[derive(Default)]
 pub(crate) struct Cache {
     regexes: RefCell<HashMap<String, regex::Regex>>,
+    now: OnceCell<i128>,
 }
 
 /// The most patterns one query keeps compiled.
 const REGEX_CACHE_SIZE: usize = 64;
 
 impl Cache {
+    /// Nanoseconds since the epoch when the statement first asked.
+    pub(crate) fn statement_time(&self) -> i128 {
+        *self.now.get_or_init(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or_default())
+        })
+    }
+
     /// `s =~ pattern`: the whole string must match.
     fn regex_match(&self, s: &str, pattern: &str) -> Result<bool, CypherError> {
         if let Some(re) = self.regexes.borrow().get(pattern) {
@@ -97,6 +108,7 @@ pub(crate) fn neg(v: &Value) -> Result<Value, CypherError> {
         Value::Null => Ok(Value::Null),
         Value::Int(i) => i.checked_neg().map(Value::Int).ok_or_else(overflow),
         Value::Float(f) => Ok(Value::Float(-f)),
+        Value::Temporal(t) => crate::temporal::negate(t),
         other => Err(type_error("unary -", other)),
     }
 }
@@ -234,6 +246,9 @@ pub(crate) fn add(l: &Value, r: &Value) -> Result<Value, CypherError> {
         (n @ (Value::Int(_) | Value::Float(_)), Value::String(b)) => {
             Ok(Value::String(format!("{}{b}", number_text(n))))
         }
+        (Value::Temporal(_), _) | (_, Value::Temporal(_)) => {
+            crate::temporal::arithmetic(BinaryOp::Add, l, r)
+        }
         _ => arithmetic(BinaryOp::Add, l, r),
     }
 }
@@ -245,6 +260,9 @@ fn arithmetic(op: BinaryOp, l: &Value, r: &Value) -> Result<Value, CypherError> 
         (Value::Int(a), Value::Float(b)) => (*a as f64, *b),
         (Value::Float(a), Value::Int(b)) => (*a, *b as f64),
         (Value::Float(a), Value::Float(b)) => (*a, *b),
+        (Value::Temporal(_), _) | (_, Value::Temporal(_)) => {
+            return crate::temporal::arithmetic(op, l, r)
+        }
         (Value::Int(_) | Value::Float(_), other) | (other, _) => {
             return Err(type_error("arithmetic", other))
         }

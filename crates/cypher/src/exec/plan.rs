@@ -5,7 +5,8 @@
 //! of the pattern starts from the cheapest node: one already bound, else one whose id a
 //! conjunct fixes (`id(n) = $x`), else the label with the fewest nodes, else every node; from
 //! there it expands along its chain to the right, then to the left. A conjunct runs as soon as
-//! the variables it mentions are bound.
+//! the variables it mentions are bound; so does an inline property map that mentions a variable
+//! of the pattern bound after its own element (`(b {x: a.x})` reached before `a`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -59,19 +60,32 @@ pub(crate) struct Hop<'q> {
     pub rel_bound: bool,
     /// True when walking against the written order (a variable-length list is then reversed).
     pub leftward: bool,
+    /// Whether the relationship's and the end node's property maps are checked here (else by a
+    /// later [`Step::Props`]).
+    pub rel_props: bool,
+    pub to_props: bool,
 }
 
 pub(crate) enum Step<'q> {
-    /// Bind an unbound node slot to each candidate that fits the node pattern.
+    /// Bind an unbound node slot to each candidate that fits the node pattern (its property
+    /// map only if `props`).
     Scan {
         slot: usize,
         node: &'q NodePattern,
         source: Source<'q>,
+        props: bool,
     },
-    /// A bound node slot must fit the node pattern.
+    /// A bound node slot must fit the node pattern (its property map only if `props`).
     Check {
         slot: usize,
         node: &'q NodePattern,
+        props: bool,
+    },
+    /// The node, relationship or relationships in the slot must have the properties of the
+    /// map: an inline map checked later than its element.
+    Props {
+        slot: usize,
+        props: &'q Expr,
     },
     Expand(Hop<'q>),
     /// Both ends bound: the shortest path(s) between them.
@@ -109,6 +123,10 @@ struct Planner<'q, 'g> {
     steps: Vec<Step<'q>>,
     /// Conjuncts not yet placed, with the new slots they need.
     pending: Vec<(&'q Expr, Vec<usize>)>,
+    /// Inline property maps not yet checked: the slot, the map, the slots it needs.
+    deferred: Vec<(usize, &'q Expr, Vec<usize>)>,
+    n_in: usize,
+    n_named: usize,
     label_counts: HashMap<&'q str, usize>,
 }
 
@@ -187,6 +205,9 @@ pub(crate) fn plan<'q>(
         names,
         steps: Vec::new(),
         pending,
+        deferred: Vec::new(),
+        n_in,
+        n_named,
         label_counts: HashMap::new(),
     };
     p.place_ready();
@@ -220,6 +241,9 @@ pub(crate) fn plan<'q>(
     // Anything left mentions only slots that never get bound here; it still must hold.
     for (c, _) in std::mem::take(&mut p.pending) {
         p.steps.push(Step::Filter(c));
+    }
+    for (slot, props, _) in std::mem::take(&mut p.deferred) {
+        p.steps.push(Step::Props { slot, props });
     }
     Ok(Plan {
         names: p.names,
@@ -365,24 +389,58 @@ impl<'q> Planner<'q, '_> {
         self.bound.get(slot).copied().unwrap_or(false)
     }
 
-    /// Places every pending conjunct whose slots are now bound.
+    /// Places every pending conjunct and deferred property map whose slots are now bound.
     fn place_ready(&mut self) {
         let bound = &self.bound;
-        let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+        let ready = |needs: &Vec<usize>| {
+            needs
+                .iter()
+                .all(|s| bound.get(*s).copied().unwrap_or(false))
+        };
+        let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
             .into_iter()
-            .partition(|(_, needs)| {
-                needs
-                    .iter()
-                    .all(|s| bound.get(*s).copied().unwrap_or(false))
-            });
+            .partition(|(_, needs)| ready(needs));
         self.pending = rest;
-        self.steps
-            .extend(ready.into_iter().map(|(c, _)| Step::Filter(c)));
+        self.steps.extend(now.into_iter().map(|(c, _)| Step::Filter(c)));
+        let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.deferred)
+            .into_iter()
+            .partition(|(_, _, needs)| ready(needs));
+        self.deferred = rest;
+        self.steps.extend(
+            now.into_iter()
+                .map(|(slot, props, _)| Step::Props { slot, props }),
+        );
+    }
+
+    /// Whether the property map of the element in `slot` can be checked as the element is
+    /// bound; if it mentions a variable of the pattern not bound yet (or the element itself), it
+    /// is deferred until they are.
+    fn props_now(&mut self, slot: usize, props: Option<&'q Expr>) -> bool {
+        let Some(props) = props else {
+            return true;
+        };
+        let mut vars = BTreeSet::new();
+        mentioned_vars(props, &mut vars);
+        let mut needs: Vec<usize> = if vars.contains(ANY_VARIABLE) {
+            (self.n_in..self.n_named).collect()
+        } else {
+            vars.iter()
+                .filter_map(|v| self.names.iter().rposition(|n| n == v))
+                .filter(|s| *s >= self.n_in)
+                .collect()
+        };
+        if needs.iter().all(|s| self.is_bound(*s)) {
+            return true;
+        }
+        needs.push(slot);
+        self.deferred.push((slot, props, needs));
+        false
     }
 
     fn emit_node(&mut self, slot: usize, node: &'q NodePattern, bound_rel: Option<usize>) {
+        let props = self.props_now(slot, node.props.as_ref());
         if self.is_bound(slot) {
-            self.steps.push(Step::Check { slot, node });
+            self.steps.push(Step::Check { slot, node, props });
         } else {
             let source = match (bound_rel, self.id_source(node)) {
                 (Some(rel_slot), _) => Source::RelEnds(rel_slot),
@@ -392,7 +450,12 @@ impl<'q> Planner<'q, '_> {
                     None => Source::All,
                 },
             };
-            self.steps.push(Step::Scan { slot, node, source });
+            self.steps.push(Step::Scan {
+                slot,
+                node,
+                source,
+                props,
+            });
             self.mark(slot);
         }
         self.place_ready();
@@ -418,6 +481,8 @@ impl<'q> Planner<'q, '_> {
             to_bound: self.is_bound(to),
             rel_bound: self.is_bound(rel_slot),
             leftward,
+            rel_props: true,
+            to_props: true,
         }
     }
 
@@ -483,8 +548,10 @@ impl<'q> Planner<'q, '_> {
         Ok(())
     }
 
-    fn push_hop(&mut self, hop: Hop<'q>) {
+    fn push_hop(&mut self, mut hop: Hop<'q>) {
         let (rel_slot, to) = (hop.rel_slot, hop.to);
+        hop.rel_props = self.props_now(rel_slot, hop.rel.props.as_ref());
+        hop.to_props = self.props_now(to, hop.to_node.props.as_ref());
         self.steps.push(Step::Expand(hop));
         self.mark(rel_slot);
         self.mark(to);

@@ -311,12 +311,16 @@ fn entity(v: &Value) -> Result<Option<Entity>, CypherError> {
     }
 }
 
-/// Property values are scalars or lists of scalars.
+/// Property values are scalars (temporal values among them) or lists of scalars.
 pub(super) fn check_storable(v: &Value) -> Result<(), CypherError> {
     let scalar = |v: &Value| {
         matches!(
             v,
-            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_)
+            Value::Bool(_)
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::String(_)
+                | Value::Temporal(_)
         )
     };
     let ok = match v {

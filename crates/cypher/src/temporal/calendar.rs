@@ -63,7 +63,9 @@ fn check_field(name: &str, value: i64, max: i64) -> Result<u32, CypherError> {
         // In 1..=max, and every max here fits.
         Ok(value as u32)
     } else {
-        Err(invalid(format!("{name} {value} is out of range (1 to {max})")))
+        Err(invalid(format!(
+            "{name} {value} is out of range (1 to {max})"
+        )))
     }
 }
 
@@ -227,7 +229,17 @@ mod tests {
 
     #[test]
     fn civil_round_trips_over_the_whole_range() {
-        for days in [-1_000_000_000, -719_468, -1, 0, 1, 59, 60, 11_016, 1_000_000_000] {
+        for days in [
+            -1_000_000_000,
+            -719_468,
+            -1,
+            0,
+            1,
+            59,
+            60,
+            11_016,
+            1_000_000_000,
+        ] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
         }
@@ -247,7 +259,10 @@ mod tests {
         let d = Date::from_ymd(1984, 1, 1)?;
         assert_eq!((d.iso_week(), d.weekday()), ((1983, 52), 7));
         let d = Date::from_ymd(1984, 10, 11)?;
-        assert_eq!((d.iso_week(), d.ordinal(), d.day_of_quarter()), ((1984, 41), 285, 11));
+        assert_eq!(
+            (d.iso_week(), d.ordinal(), d.day_of_quarter()),
+            ((1984, 41), 285, 11)
+        );
         Ok(())
     }
 

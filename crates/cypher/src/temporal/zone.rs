@@ -129,7 +129,9 @@ fn naive(seconds: i64) -> Option<chrono::NaiveDateTime> {
 
 fn named_offset_at(tz: Tz, utc: i64) -> i32 {
     let probe = utc.saturating_add(probe_shift(utc));
-    naive(probe).map_or(0, |n| tz.offset_from_utc_datetime(&n).fix().local_minus_utc())
+    naive(probe).map_or(0, |n| {
+        tz.offset_from_utc_datetime(&n).fix().local_minus_utc()
+    })
 }
 
 fn resolve_named(tz: Tz, local: i64, preferred: Option<i32>) -> (i64, i32) {

@@ -2,8 +2,8 @@
 //! case is named by its seed.
 
 use super::model::{
-    Chain, CmpOp, Dir, Expr, GraphSpec, MatchClause, NodePat, NodeSpec, Props, Query, RelPat,
-    RelSpec, Val,
+    Chain, CmpOp, Dir, Expr, GraphSpec, MatchClause, NodePat, NodeSpec, PatProps, Props, Query,
+    RelPat, RelSpec, Val,
 };
 
 /// SplitMix64: small, seedable, good enough to pick shapes.
@@ -109,6 +109,7 @@ enum Kind {
     Node,
     Rel,
     RelList,
+    Path,
 }
 
 /// The variables a query has bound so far.
@@ -117,6 +118,7 @@ struct Scope {
     vars: Vec<(String, Kind)>,
     next_node: usize,
     next_rel: usize,
+    next_path: usize,
 }
 
 impl Scope {
@@ -145,11 +147,12 @@ fn labels(rng: &mut Rng) -> Vec<&'static str> {
     }
 }
 
-fn node_props(rng: &mut Rng) -> Props {
+fn node_props(rng: &mut Rng) -> PatProps {
+    let lit = Expr::Lit;
     match rng.below(100) {
-        0..=4 => vec![("x", int_val(rng))],
-        5..=6 => vec![("s", str_val(rng))],
-        7 => vec![("x", Val::Null)],
+        0..=4 => vec![("x", lit(int_val(rng)))],
+        5..=6 => vec![("s", lit(str_val(rng)))],
+        7 => vec![("x", lit(Val::Null))],
         _ => Vec::new(),
     }
 }
@@ -215,7 +218,7 @@ fn rel_pat(rng: &mut Rng, scope: &mut Scope, reuse: &mut Vec<String>) -> RelPat 
         dir: rng.pick(&[Dir::Out, Dir::In, Dir::Both, Dir::Both]),
         len,
         props: if rng.chance(10) {
-            vec![("w", int_val(rng))]
+            vec![("w", Expr::Lit(int_val(rng)))]
         } else {
             Vec::new()
         },
@@ -223,7 +226,12 @@ fn rel_pat(rng: &mut Rng, scope: &mut Scope, reuse: &mut Vec<String>) -> RelPat 
 }
 
 fn chain(rng: &mut Rng, scope: &mut Scope, hops: usize, reuse: &mut Vec<String>) -> Chain {
+    let path = rng.chance(10).then(|| {
+        scope.next_path += 1;
+        format!("p{}", scope.next_path)
+    });
     let mut chain = Chain {
+        path,
         start: node_pat(rng, scope, None),
         hops: Vec::new(),
     };
@@ -233,14 +241,38 @@ fn chain(rng: &mut Rng, scope: &mut Scope, hops: usize, reuse: &mut Vec<String>)
         let node = node_pat(rng, scope, Some(prev));
         chain.hops.push((rel, node));
     }
+    if let Some(p) = &chain.path {
+        scope.add(p, Kind::Path);
+    }
     chain
+}
+
+/// Now and then, an inline property map that refers to a node of the clause (before, after or
+/// at the element itself) or of an earlier one.
+fn refer_back(rng: &mut Rng, scope: &Scope, parts: &mut [Chain]) {
+    let nodes = scope.of(Kind::Node);
+    if nodes.is_empty() {
+        return;
+    }
+    for part in parts {
+        let refer = |rng: &mut Rng, props: &mut PatProps, key: &'static str| {
+            if rng.chance(5) {
+                *props = vec![(key, Expr::Prop(rng.pick(&nodes), "x"))];
+            }
+        };
+        refer(rng, &mut part.start.props, "x");
+        for (rel, node) in &mut part.hops {
+            refer(rng, &mut rel.props, "w");
+            refer(rng, &mut node.props, "x");
+        }
+    }
 }
 
 fn match_clause(rng: &mut Rng, scope: &mut Scope, optional: bool) -> MatchClause {
     // Relationship variables of earlier clauses may be reused; those of this one may not.
     let mut reuse = scope.of(Kind::Rel);
     let n_parts = [1, 1, 1, 2, 2, 3][rng.below(6)];
-    let parts = (0..n_parts)
+    let mut parts: Vec<Chain> = (0..n_parts)
         .map(|i| {
             let hops = match rng.below(10) {
                 0 if i > 0 => 0,
@@ -251,6 +283,7 @@ fn match_clause(rng: &mut Rng, scope: &mut Scope, optional: bool) -> MatchClause
             chain(rng, scope, hops, &mut reuse)
         })
         .collect();
+    refer_back(rng, scope, &mut parts);
     let where_ = rng.chance(50).then(|| predicate(rng, scope, 3));
     MatchClause {
         optional,
@@ -351,6 +384,7 @@ fn pattern_predicate(rng: &mut Rng, scope: &Scope) -> Chain {
     };
     let start = node(rng, 0);
     let mut chain = Chain {
+        path: None,
         start,
         hops: Vec::new(),
     };
@@ -378,6 +412,7 @@ pub fn query(rng: &mut Rng) -> Query {
         clauses.push(match_clause(rng, &mut scope, optional));
     }
     let (mut items, mut count, mut distinct) = (Vec::new(), false, false);
+    let (mut skip, mut limit) = (None, None);
     match rng.below(20) {
         _ if scope.vars.is_empty() => count = true,
         0..=3 => count = true,
@@ -390,6 +425,10 @@ pub fn query(rng: &mut Rng) -> Query {
             for _ in 0..1 + rng.below(3) {
                 items.push(return_item(rng, &scope));
             }
+            if rng.chance(15) {
+                limit = Some(rng.below(5));
+                skip = rng.chance(30).then(|| rng.below(3));
+            }
         }
     }
     Query {
@@ -397,6 +436,8 @@ pub fn query(rng: &mut Rng) -> Query {
         distinct,
         items,
         count,
+        skip,
+        limit,
     }
 }
 

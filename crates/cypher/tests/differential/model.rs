@@ -15,6 +15,8 @@ pub enum Val {
     Node(usize),
     Rel(usize),
     List(Vec<Val>),
+    /// Nodes and relationships alternately, starting and ending with a node.
+    Path(Vec<Val>),
 }
 
 impl Display for Val {
@@ -29,21 +31,28 @@ impl Display for Val {
             Val::Str(s) => write!(f, "'{s}'"),
             Val::Node(n) => write!(f, "n{n}"),
             Val::Rel(r) => write!(f, "r{r}"),
-            Val::List(items) => {
-                f.write_char('[')?;
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{v}")?;
-                }
-                f.write_char(']')
-            }
+            Val::List(items) => write_list(f, "[", items, "]"),
+            Val::Path(items) => write_list(f, "<", items, ">"),
         }
     }
 }
 
+fn write_list(f: &mut Formatter<'_>, open: &str, items: &[Val], close: &str) -> fmt::Result {
+    f.write_str(open)?;
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{v}")?;
+    }
+    f.write_str(close)
+}
+
+/// A node's or relationship's properties.
 pub type Props = Vec<(&'static str, Val)>;
+
+/// An inline property map of a pattern: values are literals or properties of variables.
+pub type PatProps = Vec<(&'static str, Expr)>;
 
 #[derive(Debug, Clone)]
 pub struct NodeSpec {
@@ -65,7 +74,7 @@ pub struct GraphSpec {
     pub rels: Vec<RelSpec>,
 }
 
-fn write_props(f: &mut Formatter<'_>, props: &[(&'static str, Val)]) -> fmt::Result {
+fn write_props<T: Display>(f: &mut Formatter<'_>, props: &[(&'static str, T)]) -> fmt::Result {
     if props.is_empty() {
         return Ok(());
     }
@@ -114,7 +123,7 @@ pub enum Dir {
 pub struct NodePat {
     pub var: Option<String>,
     pub labels: Vec<&'static str>,
-    pub props: Props,
+    pub props: PatProps,
 }
 
 #[derive(Debug, Clone)]
@@ -125,11 +134,13 @@ pub struct RelPat {
     pub dir: Dir,
     /// `Some((min, max))` for a variable-length relationship.
     pub len: Option<(usize, usize)>,
-    pub props: Props,
+    pub props: PatProps,
 }
 
 #[derive(Debug, Clone)]
 pub struct Chain {
+    /// `p = ...`
+    pub path: Option<String>,
     pub start: NodePat,
     pub hops: Vec<(RelPat, NodePat)>,
 }
@@ -190,6 +201,8 @@ pub struct Query {
     /// Plain items; with `count`, they are the grouping keys.
     pub items: Vec<Expr>,
     pub count: bool,
+    pub skip: Option<usize>,
+    pub limit: Option<usize>,
 }
 
 impl Display for NodePat {
@@ -229,6 +242,9 @@ impl Display for RelPat {
 
 impl Display for Chain {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if let Some(p) = &self.path {
+            write!(f, "{p} = ")?;
+        }
         write!(f, "{}", self.start)?;
         for (r, n) in &self.hops {
             write!(f, "{r}{n}")?;
@@ -293,6 +309,12 @@ impl Display for Query {
                 f.write_str(", ")?;
             }
             f.write_str("count(*) AS n")?;
+        }
+        if let Some(s) = self.skip {
+            write!(f, " SKIP {s}")?;
+        }
+        if let Some(l) = self.limit {
+            write!(f, " LIMIT {l}")?;
         }
         Ok(())
     }

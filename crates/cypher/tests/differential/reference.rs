@@ -4,13 +4,18 @@
 //! A `MATCH` is answered by trying every node for each part's first node and, hop by hop, every
 //! relationship of the whole graph (keeping those that touch the current node in the written
 //! direction); a relationship already used anywhere in the same `MATCH` is skipped
-//! (relationship uniqueness), so variable-length relationships are trails. Every binding is then
-//! filtered by `WHERE` under three-valued logic and projected.
+//! (relationship uniqueness), so variable-length relationships are trails. Every element is
+//! bound to a variable (anonymous ones to hidden `#` names), so that once the whole pattern is
+//! bound its inline property maps are checked as the predicates they are, whatever variables they
+//! mention; then named paths are built, `WHERE` filters under three-valued logic, and `RETURN`
+//! projects.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use super::model::{Chain, CmpOp, Dir, Expr, GraphSpec, MatchClause, NodePat, Query, RelPat, Val};
+use super::model::{
+    Chain, CmpOp, Dir, Expr, GraphSpec, MatchClause, NodePat, PatProps, Query, RelPat, Val,
+};
 
 pub type Row = BTreeMap<String, Val>;
 
@@ -67,16 +72,16 @@ impl<'g> Reference<'g> {
 
     fn clause(&mut self, c: &MatchClause, rows: Vec<Row>) -> Result<Vec<Row>, RefError> {
         let mut out = Vec::new();
+        let parts = named(&c.parts, "m");
         for row in rows {
-            let mut found = Vec::new();
-            self.parts(&c.parts, &row, &mut Vec::new(), &mut found)?;
             let mut kept = 0;
-            for b in found {
+            for mut b in self.bindings(&parts, &row)? {
                 let keep = match &c.where_ {
                     None => true,
                     Some(w) => self.eval(w, &b)? == Val::Bool(true),
                 };
                 if keep {
+                    b.retain(|k, _| !k.starts_with('#'));
                     out.push(b);
                     kept += 1;
                 }
@@ -92,7 +97,86 @@ impl<'g> Reference<'g> {
         Ok(out)
     }
 
-    /// Every binding of `parts` that extends `row` without reusing a relationship in `used`.
+    /// Every binding of the (fully named) `parts` that extends `row`, their property maps
+    /// checked and their paths built.
+    fn bindings(&mut self, parts: &[Chain], row: &Row) -> Result<Vec<Row>, RefError> {
+        let mut found = Vec::new();
+        self.parts(parts, row, &mut Vec::new(), &mut found)?;
+        let mut out = Vec::new();
+        for mut b in found {
+            if !self.maps_fit(parts, &b)? {
+                continue;
+            }
+            for p in parts {
+                if let Some(var) = &p.path {
+                    let path = self.path(p, &b);
+                    b.insert(var.clone(), path);
+                }
+            }
+            out.push(b);
+        }
+        Ok(out)
+    }
+
+    /// Whether every inline property map of `parts` holds in `row`.
+    fn maps_fit(&mut self, parts: &[Chain], row: &Row) -> Result<bool, RefError> {
+        let mut checks: Vec<(&PatProps, &Option<String>)> = Vec::new();
+        for p in parts {
+            checks.push((&p.start.props, &p.start.var));
+            for (r, n) in &p.hops {
+                checks.push((&r.props, &r.var));
+                checks.push((&n.props, &n.var));
+            }
+        }
+        for (props, var) in checks {
+            let mut wanted = Vec::new();
+            for (k, e) in props {
+                wanted.push((*k, self.eval(e, row)?));
+            }
+            let value = var.as_ref().and_then(|v| row.get(v));
+            let fits = match value {
+                Some(Val::Node(n)) => props_fit(&wanted, &self.g.nodes[*n].props),
+                Some(Val::Rel(r)) => props_fit(&wanted, &self.g.rels[*r].props),
+                Some(Val::List(rels)) => rels.iter().all(|r| match r {
+                    Val::Rel(r) => props_fit(&wanted, &self.g.rels[*r].props),
+                    _ => false,
+                }),
+                _ => false,
+            };
+            if !fits {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The path a fully bound part walked: from its first node, each relationship leads to its
+    /// other end.
+    fn path(&self, part: &Chain, row: &Row) -> Val {
+        let get = |v: &Option<String>| v.as_ref().and_then(|v| row.get(v)).cloned();
+        let Some(Val::Node(mut at)) = get(&part.start.var) else {
+            return Val::Null;
+        };
+        let mut items = vec![Val::Node(at)];
+        for (rel, _) in &part.hops {
+            let rels = match get(&rel.var) {
+                Some(Val::Rel(r)) => vec![Val::Rel(r)],
+                Some(Val::List(rels)) => rels,
+                _ => return Val::Null,
+            };
+            for r in rels {
+                let Val::Rel(r) = r else { return Val::Null };
+                let spec = &self.g.rels[r];
+                at = if spec.start == at { spec.end } else { spec.start };
+                items.push(Val::Rel(r));
+                items.push(Val::Node(at));
+            }
+        }
+        Val::Path(items)
+    }
+
+    /// Every binding of `parts` that extends `row` without reusing a relationship in `used`;
+    /// inline property maps are only checked here when they are literals.
     fn parts(
         &mut self,
         parts: &[Chain],
@@ -175,7 +259,7 @@ impl<'g> Reference<'g> {
                 Dir::Both => (r.end == at).then_some(r.start),
             };
             let fits = (rel.types.is_empty() || rel.types.contains(&r.ty))
-                && props_fit(&rel.props, &r.props);
+                && literals_fit(&rel.props, &r.props);
             let Some(next) = next.filter(|_| fits && !used.contains(&j)) else {
                 continue;
             };
@@ -190,8 +274,8 @@ impl<'g> Reference<'g> {
 
     fn bind_node(&self, pat: &NodePat, n: usize, row: &Row) -> Option<Row> {
         let spec = self.g.nodes.get(n)?;
-        let fits =
-            pat.labels.iter().all(|l| spec.labels.contains(l)) && props_fit(&pat.props, &spec.props);
+        let fits = pat.labels.iter().all(|l| spec.labels.contains(l))
+            && literals_fit(&pat.props, &spec.props);
         if fits {
             bind_var(pat.var.as_ref(), Val::Node(n), row)
         } else {
@@ -257,9 +341,8 @@ impl<'g> Reference<'g> {
                 _ => Val::Null,
             },
             Expr::Pattern(chain) => {
-                let mut found = Vec::new();
-                self.parts(std::slice::from_ref(chain), row, &mut Vec::new(), &mut found)?;
-                Val::Bool(!found.is_empty())
+                let parts = named(std::slice::from_ref(chain), "p");
+                Val::Bool(!self.bindings(&parts, row)?.is_empty())
             }
         })
     }
@@ -330,10 +413,31 @@ fn bind_var(var: Option<&String>, value: Val, row: &Row) -> Option<Row> {
     }
 }
 
+/// The parts with a hidden name (`#{prefix}{k}`) for each anonymous element.
+fn named(parts: &[Chain], prefix: &str) -> Vec<Chain> {
+    let mut k = 0;
+    let mut name = |v: &mut Option<String>| {
+        if v.is_none() {
+            *v = Some(format!("#{prefix}{k}"));
+            k += 1;
+        }
+    };
+    let mut parts = parts.to_vec();
+    for p in &mut parts {
+        name(&mut p.start.var);
+        for (r, n) in &mut p.hops {
+            name(&mut r.var);
+            name(&mut n.var);
+        }
+    }
+    parts
+}
+
 /// Every variable a `MATCH` clause names.
 fn clause_vars(c: &MatchClause) -> Vec<String> {
     let mut vars = Vec::new();
     for p in &c.parts {
+        vars.extend(p.path.clone());
         vars.extend(p.start.var.clone());
         for (r, n) in &p.hops {
             vars.extend(r.var.clone());
@@ -345,6 +449,19 @@ fn clause_vars(c: &MatchClause) -> Vec<String> {
 
 fn lookup<'a>(props: &'a [(&'static str, Val)], key: &str) -> Option<&'a Val> {
     props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+/// The literal entries of an inline property map hold: a shortcut, as every map is checked
+/// again once the whole pattern is bound.
+fn literals_fit(wanted: &PatProps, has: &[(&'static str, Val)]) -> bool {
+    let literals: Vec<(&'static str, Val)> = wanted
+        .iter()
+        .filter_map(|(k, e)| match e {
+            Expr::Lit(v) => Some((*k, v.clone())),
+            _ => None,
+        })
+        .collect();
+    props_fit(&literals, has)
 }
 
 /// An inline property map matches when every entry's property exists and equals its value.

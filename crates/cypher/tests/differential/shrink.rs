@@ -75,6 +75,12 @@ fn query_candidates(q: &Query) -> Vec<Query> {
             c.clauses.pop();
         });
     }
+    if q.skip.is_some() {
+        edit(&|c| c.skip = None);
+    }
+    if q.limit.is_some() {
+        edit(&|c| c.limit = None);
+    }
     if q.distinct {
         edit(&|c| c.distinct = false);
     }
@@ -100,6 +106,9 @@ fn query_candidates(q: &Query) -> Vec<Query> {
                 edit(&|c| {
                     c.clauses[ci].parts.remove(pi);
                 });
+            }
+            if part.path.is_some() {
+                edit(&|c| c.clauses[ci].parts[pi].path = None);
             }
             if !part.hops.is_empty() {
                 edit(&|c| {

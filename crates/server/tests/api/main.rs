@@ -7,6 +7,7 @@ mod bad_input;
 mod batch;
 mod concurrency;
 mod cypher;
+mod cypher_write;
 mod feed;
 mod friends;
 mod helpers;

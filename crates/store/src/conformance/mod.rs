@@ -5,11 +5,13 @@
 //! `#[test]` per case below; `tests/sqlite.rs` in this crate does so for [`crate::SqliteStore`].
 //!
 //! Every check of a load goes through [`assert_loads`]: it demands the load-order contract of
-//! [`Store::load`] (creations only; by kind; riders and interests by id; posts and comments by
-//! time then id; likes by time; nothing referred to before it exists) and then compares the state
-//! with what was committed, ignoring the order where the contract leaves it open.
+//! [`Store::load`] (creations only; by kind; riders, interests and graph-only data by id; posts
+//! and comments by time then id; likes by time; nothing referred to before it exists) and then
+//! compares the state with what was committed, ignoring the order where the contract leaves it
+//! open.
 
 mod cases;
+mod graph_only;
 
 use std::collections::HashSet;
 
@@ -19,6 +21,7 @@ use pillion_model::{
 };
 
 pub use cases::*;
+pub use graph_only::*;
 
 use crate::{LoadInfo, Store};
 
@@ -55,6 +58,10 @@ macro_rules! store_conformance_suite {
             control_characters_round_trip,
             expired_revoked_tokens_are_not_loaded,
             large_batch_round_trips,
+            graph_only_data_round_trips_with_ids,
+            graph_only_data_changes_and_goes_with_its_owner,
+            graph_only_changes_are_idempotent,
+            rel_ids_are_never_reused,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {
@@ -122,6 +129,9 @@ fn order_key(change: &Change) -> (u8, i64, u64, u64) {
         } => (6, created_at.0, post.0, rider.0),
         Change::CreateComment(c) => (7, c.created_at.0, c.id.0, 0),
         Change::RevokeToken { token_id, .. } => (8, 0, *token_id, 0),
+        Change::CreateNode(n) => (9, 0, n.id.0, 0),
+        Change::SetNodeProps { id, .. } => (10, 0, id.0, 0),
+        Change::CreateRelWithId { id, .. } => (11, 0, *id, 0),
         other => panic!("a load emitted {other:?}, which is not a creation"),
     }
 }
@@ -137,8 +147,8 @@ pub fn check_load_order(loaded: &[Change]) {
         let (a, b) = (order_key(&pair[0]), order_key(&pair[1]));
         let in_order = match (a.0, b.0) {
             (x, y) if x != y => x < y,
-            // riders, interests: by id; posts, comments: by time, then id
-            (0 | 1 | 5 | 7, _) => a < b,
+            // riders, interests, graph-only data: by id; posts, comments: by time, then id
+            (0 | 1 | 5 | 7 | 9 | 10 | 11, _) => a < b,
             // likes: by time
             (6, _) => a.1 <= b.1,
             _ => true,
@@ -152,7 +162,12 @@ pub fn check_load_order(loaded: &[Change]) {
     let mut riders = HashSet::new();
     let mut interests = HashSet::new();
     let mut posts = HashSet::new();
+    // Every node by id, whatever its kind: what graph-only data may refer to.
+    let mut nodes = HashSet::new();
     for change in loaded {
+        if let Some(id) = change.created_id() {
+            nodes.insert(id);
+        }
         let refs_ok = match change {
             Change::CreateRider(r) => riders.insert(r.id),
             Change::CreateInterest { id, .. } => interests.insert(*id),
@@ -174,6 +189,10 @@ pub fn check_load_order(loaded: &[Change]) {
             }
             Change::Like { rider, post, .. } => riders.contains(rider) && posts.contains(post),
             Change::CreateComment(c) => riders.contains(&c.author) && posts.contains(&c.post),
+            Change::SetNodeProps { id, .. } => nodes.contains(&id.0),
+            Change::CreateRelWithId { rel, .. } => {
+                nodes.contains(&rel.from.0) && nodes.contains(&rel.to.0)
+            }
             _ => true,
         };
         assert!(

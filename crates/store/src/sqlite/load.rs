@@ -1,5 +1,7 @@
 //! Replaying the file as changes. Rows are streamed straight into the sink, one statement per
-//! table, inside one read transaction so that the replay is a single consistent snapshot.
+//! table, inside one read transaction so that the replay is a single consistent snapshot: the
+//! social state first, then the graph-only data (nodes, extra properties, relationships), which
+//! may refer to any of it.
 //!
 //! Nothing here trusts the file: a value of the wrong type, bad JSON or an unknown visibility is
 //! reported as [`StoreError::Corrupt`] naming the table and the row's key.
@@ -8,8 +10,9 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use pillion_model::{
-    Change, CommentBody, CommentId, CommentRecord, Handle, InterestId, InterestName, Photo, Place,
-    PostBody, PostId, PostRecord, Props, RiderId, RiderName, RiderRecord, Timestamp, Visibility,
+    Change, CommentBody, CommentId, CommentRecord, Handle, InterestId, InterestName, NodeId,
+    NodeRecord, Photo, Place, PostBody, PostId, PostRecord, Props, RelRecord, RiderId, RiderName,
+    RiderRecord, Timestamp, Visibility,
 };
 use rusqlite::types::{FromSql, ValueRef};
 use rusqlite::{Connection, Row, Transaction};
@@ -30,9 +33,16 @@ pub(super) fn load(conn: &mut Connection, sink: Sink<'_>) -> Result<LoadInfo, St
     likes(&tx, sink)?;
     comments(&tx, sink)?;
     revoked_tokens(&tx, sink, Timestamp::now())?;
-    let next_id = next_id(&tx)?;
+    graph_nodes(&tx, sink)?;
+    node_props(&tx, sink)?;
+    graph_rels(&tx, sink)?;
+    let next_id = high_water(&tx, NEXT_ID)?;
+    let next_rel_id = high_water(&tx, NEXT_REL_ID)?;
     tx.commit()?;
-    Ok(LoadInfo { next_id })
+    Ok(LoadInfo {
+        next_id,
+        next_rel_id,
+    })
 }
 
 /// Runs `sql` and hands each row to `each`.
@@ -224,27 +234,91 @@ fn revoked_tokens(tx: &Transaction<'_>, sink: Sink<'_>, now: Timestamp) -> Resul
     })
 }
 
+/// Graph-only nodes, by id.
+fn graph_nodes(tx: &Transaction<'_>, sink: Sink<'_>) -> Result<(), StoreError> {
+    const T: &str = "nodes";
+    for_each_row(
+        tx,
+        "SELECT id, labels, props FROM nodes ORDER BY id",
+        [],
+        |row| {
+            sink(Change::CreateNode(NodeRecord {
+                id: NodeId(get(row, 0, T)?),
+                labels: json::<Vec<String>>(row, 1, T)?,
+                props: props(row, 2, T)?,
+            }));
+            Ok(())
+        },
+    )
+}
+
+/// The extra properties of posts, comments and interests, after those (by id).
+fn node_props(tx: &Transaction<'_>, sink: Sink<'_>) -> Result<(), StoreError> {
+    const T: &str = "node_props";
+    for_each_row(tx, "SELECT id, props FROM node_props ORDER BY id", [], |row| {
+        sink(Change::SetNodeProps {
+            id: NodeId(get(row, 0, T)?),
+            props: props(row, 1, T)?,
+        });
+        Ok(())
+    })
+}
+
+/// Graph-only relationships with their ids, last (they may join any two nodes), by id.
+fn graph_rels(tx: &Transaction<'_>, sink: Sink<'_>) -> Result<(), StoreError> {
+    const T: &str = "rels";
+    let sql = "SELECT id, type, src, dst, props FROM rels ORDER BY id";
+    for_each_row(tx, sql, [], |row| {
+        sink(Change::CreateRelWithId {
+            id: get(row, 0, T)?,
+            rel: RelRecord {
+                rel_type: get(row, 1, T)?,
+                from: NodeId(get(row, 2, T)?),
+                to: NodeId(get(row, 3, T)?),
+                props: props(row, 4, T)?,
+            },
+        });
+        Ok(())
+    })
+}
+
+fn props(row: &Row<'_>, i: usize, table: &str) -> Result<Props, StoreError> {
+    Ok(Props::from_trusted(json::<
+        BTreeMap<String, serde_json::Value>,
+    >(row, i, table)?))
+}
+
+/// The node ids' mark: above every node id ever committed.
+const NEXT_ID: &str = "SELECT max(
+    coalesce((SELECT value FROM meta WHERE key = 'next_id'), 1),
+    coalesce((SELECT max(id) FROM riders), 0) + 1,
+    coalesce((SELECT max(id) FROM interests), 0) + 1,
+    coalesce((SELECT max(id) FROM posts), 0) + 1,
+    coalesce((SELECT max(id) FROM comments), 0) + 1,
+    coalesce((SELECT max(id) FROM nodes), 0) + 1,
+    1) AS next_id";
+
+/// The relationship ids' mark (see schema V3).
+const NEXT_REL_ID: &str = "SELECT max(
+    coalesce((SELECT value FROM meta WHERE key = 'next_rel_id'), 1),
+    coalesce((SELECT max(id) FROM rels), 0) + 1,
+    1) AS next_rel_id";
+
 /// Above the stored mark and above every id still present, so a file whose mark was lost or
 /// never kept still never hands out a used id.
-fn next_id(tx: &Transaction<'_>) -> Result<u64, StoreError> {
-    let sql = "SELECT max(
-                   coalesce((SELECT value FROM meta WHERE key = 'next_id'), 1),
-                   coalesce((SELECT max(id) FROM riders), 0) + 1,
-                   coalesce((SELECT max(id) FROM interests), 0) + 1,
-                   coalesce((SELECT max(id) FROM posts), 0) + 1,
-                   coalesce((SELECT max(id) FROM comments), 0) + 1,
-                   1) AS next_id";
+fn high_water(tx: &Transaction<'_>, sql: &str) -> Result<u64, StoreError> {
     let mut stmt = tx.prepare(sql)?;
+    let name = stmt.column_name(0).unwrap_or("next_id").to_owned();
     let mut rows = stmt.query([])?;
     match rows.next()? {
         Some(row) => row.get(0).map_err(|e| {
             if is_bad_value(&e) {
-                StoreError::Corrupt(format!("meta next_id: {e}"))
+                StoreError::Corrupt(format!("meta {name}: {e}"))
             } else {
                 StoreError::Database(e)
             }
         }),
-        None => Err(StoreError::Corrupt("meta next_id: no value".to_owned())),
+        None => Err(StoreError::Corrupt(format!("meta {name}: no value"))),
     }
 }
 
