@@ -202,6 +202,7 @@ impl Drop for Server {
 // ---- HTTP ------------------------------------------------------------------------------------
 
 /// `GET url` as the holder of `token`: (status, JSON body or null), or the transport error.
+#[allow(dead_code)]
 pub fn get(http: &Client, url: &str, token: &str) -> Result<(u16, Value), reqwest::Error> {
     let res = http.get(url).bearer_auth(token).send()?;
     let status = res.status().as_u16();
