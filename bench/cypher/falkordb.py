@@ -67,6 +67,11 @@ def command(*args):
     return b"".join(out)
 
 
+MARK = b"pillion-bench-end"
+MARK_REPLY = b"$%d\r\n%s\r\n" % (len(MARK), MARK)
+ECHO = command("ECHO", MARK)
+
+
 class Incomplete(Exception):
     pass
 
@@ -107,22 +112,22 @@ class Conn:
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port))
-        self.buf = b""
 
     def call(self, *args):
-        self.sock.sendall(command(*args))
-        while True:
-            try:
-                v, pos = parse(self.buf)
-                self.buf = self.buf[pos:]
-                if isinstance(v, RuntimeError):
-                    raise v
-                return v
-            except Incomplete:
-                chunk = self.sock.recv(1 << 20)
-                if not chunk:
-                    raise ConnectionError("server closed the connection")
-                self.buf += chunk
+        # The reply is parsed once it is whole (known by the ECHO marker after it): parsing
+        # after every chunk would take quadratic time on the hubs' 30 MB answers.
+        self.sock.sendall(command(*args) + ECHO)
+        chunks, tail = [], b""
+        while tail != MARK_REPLY:
+            chunk = self.sock.recv(1 << 20)
+            if not chunk:
+                raise ConnectionError("server closed the connection")
+            chunks.append(chunk)
+            tail = (tail + chunk)[-len(MARK_REPLY):]
+        v, _ = parse(b"".join(chunks))
+        if isinstance(v, RuntimeError):
+            raise v
+        return v
 
 
 def literal(v):
@@ -188,11 +193,6 @@ def load(args):
           f"in {time.time() - t0:.1f} s")
     if nodes != len(people) or rels != len(knows):
         sys.exit(f"falkordb: expected {len(people)} riders and {len(knows)} friendships")
-
-
-MARK = b"pillion-bench-end"
-MARK_REPLY = b"$%d\r\n%s\r\n" % (len(MARK), MARK)
-ECHO = command("ECHO", MARK)
 
 
 class Client(asyncio.Protocol):

@@ -58,6 +58,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// Uniform in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
     /// Uniform in `[0, 1)`.
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
@@ -68,17 +73,17 @@ fn synthetic() -> MemGraph {
     let mut rng = Rng(42);
     let mut g = MemGraph::new();
     for _ in 0..NODES {
-        let label = if rng.next() % 10 == 0 { "Page" } else { "Person" };
-        let age = Value::Int(18 + (rng.next() % 62) as i64);
+        let label = if rng.below(10) == 0 { "Page" } else { "Person" };
+        let age = Value::Int(18 + rng.below(62) as i64);
         g.create_node(&[label.to_string()], vec![("age".to_string(), age)])
             .expect("node");
     }
     for _ in 0..RELS {
         // u^3 puts a third of the mass on the first ~4% of nodes: a heavy tail of hubs.
         let hubby = (NODES as f64 * rng.unit().powi(3)) as u64;
-        let any = rng.next() % NODES as u64;
-        let ty = if rng.next() % 5 == 0 { "FOLLOWS" } else { "KNOWS" };
-        let (a, b) = if rng.next() % 2 == 0 {
+        let any = rng.below(NODES as u64);
+        let ty = if rng.below(5) == 0 { "FOLLOWS" } else { "KNOWS" };
+        let (a, b) = if rng.below(2) == 0 {
             (hubby, any)
         } else {
             (any, hubby)

@@ -94,6 +94,7 @@ impl Graph {
                     follower_count: 0,
                     posts: Vec::new(),
                     public_posts: Vec::new(),
+                    extra: None,
                 });
                 let first = *self.interest_keys.entry(name.key()).or_insert(*id);
                 if first != *id {
@@ -187,25 +188,34 @@ impl Graph {
     /// Extra properties of a post, comment or interest. Values equal to the owner's own body,
     /// creation time or visibility are kept as a reference to it (see `extras::blob`).
     fn set_node_props(&mut self, id: u64, props: &pillion_model::Props) {
-        // Field by field, so that the owner's fields are borrowed while `extras` changes.
-        let owner = if let Some(p) = self.posts.get(&PostId(id)) {
-            Owner {
+        // Field by field, so that the owner's fields are borrowed while `extras` encodes.
+        let (owner, old) = if let Some(p) = self.posts.get(&PostId(id)) {
+            let owner = Owner {
                 body: Some(p.body.as_str()),
                 created_ms: Some(p.created_at.millis()),
                 visibility: Some(p.visibility.as_str()),
-            }
+            };
+            (owner, p.extra)
         } else if let Some(c) = self.comments.get(&CommentId(id)) {
-            Owner {
+            let owner = Owner {
                 body: Some(c.body.as_str()),
                 created_ms: Some(c.created_at.millis()),
                 visibility: None,
-            }
-        } else if self.interests.contains_key(&InterestId(id)) {
-            Owner::default()
+            };
+            (owner, c.extra)
+        } else if let Some(i) = self.interests.get(&InterestId(id)) {
+            (Owner::default(), i.extra)
         } else {
             return;
         };
-        self.extras.set_props(id, props, owner);
+        let new = self.extras.store_props(id, old, props, owner);
+        if let Some(p) = self.posts.get_mut(&PostId(id)) {
+            p.extra = new;
+        } else if let Some(c) = self.comments.get_mut(&CommentId(id)) {
+            c.extra = new;
+        } else if let Some(i) = self.interests.get_mut(&InterestId(id)) {
+            i.extra = new;
+        }
     }
 
     fn create_rider(&mut self, r: &RiderRecord) {
@@ -277,6 +287,7 @@ impl Graph {
                     .any(|c| c < 0x20 || c == b'"' || c == b'\\'),
                 likers: Vec::new(),
                 comments: Vec::new(),
+                extra: None,
             },
         );
     }
@@ -299,10 +310,11 @@ impl Graph {
             }
         }
         for (_, c) in &p.comments {
-            self.comments.remove(c);
-            self.extras.drop_node_data(c.0);
+            if let Some(comment) = self.comments.remove(c) {
+                self.extras.drop_node_data(c.0, comment.extra);
+            }
         }
-        self.extras.drop_node_data(id.0);
+        self.extras.drop_node_data(id.0, p.extra);
         self.stats.likes = self.stats.likes.saturating_sub(p.likers.len());
     }
 
@@ -313,7 +325,7 @@ impl Graph {
         if let Some(post) = self.posts.get_mut(&c.post) {
             sorted::remove(&mut post.comments, &(c.created_at, c.id));
         }
-        self.extras.drop_node_data(id.0);
+        self.extras.drop_node_data(id.0, c.extra);
     }
 
     fn create_comment(&mut self, c: &CommentRecord) {
@@ -332,6 +344,7 @@ impl Graph {
                 author: c.author,
                 body: c.body.clone(),
                 created_at: c.created_at,
+                extra: None,
             },
         );
     }

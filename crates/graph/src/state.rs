@@ -1,6 +1,6 @@
 //! The whole committed state: riders, friendships, requests, interests, posts, likes, comments,
 //! revoked tokens, and the graph-only data of `extras`. `apply.rs` changes it, `read.rs`,
-//! `plan.rs` and `cypher.rs` read it.
+//! `plan.rs`, `cypher/` and `draft/` read it.
 
 use pillion_model::{
     CommentBody, CommentId, Handle, InterestId, InterestName, Photo, Place, PostBody, PostId,
@@ -8,7 +8,7 @@ use pillion_model::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::extras::Extras;
+use crate::extras::{Extras, PropsRef};
 use crate::shard::ShardedMap;
 
 /// The order of posts in every list: creation time, then id. Newest is greatest.
@@ -94,6 +94,8 @@ pub struct Post {
     pub(crate) likers: Vec<RiderId>,
     /// Comments, ascending by (time, id): oldest first.
     pub(crate) comments: Vec<(Timestamp, CommentId)>,
+    /// Its extra properties (graph-only data; in the post's padding, so free).
+    pub(crate) extra: Option<PropsRef>,
 }
 
 impl Post {
@@ -121,6 +123,8 @@ pub struct Comment {
     pub author: RiderId,
     pub body: CommentBody,
     pub created_at: Timestamp,
+    /// Its extra properties (graph-only data).
+    pub(crate) extra: Option<PropsRef>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +136,8 @@ pub struct Interest {
     pub(crate) posts: Vec<FeedKey>,
     /// Its public posts, ascending: the part that reaches followers' feeds.
     pub(crate) public_posts: Vec<FeedKey>,
+    /// Its extra properties (graph-only data).
+    pub(crate) extra: Option<PropsRef>,
 }
 
 impl Interest {
@@ -156,9 +162,13 @@ pub struct Stats {
     pub heavy_riders: usize,
     /// Entries in all friend timelines (16 bytes each).
     pub timeline_entries: usize,
-    /// Graph-only nodes and relationships (`extras.rs`).
+    /// Graph-only nodes and relationships (`extras/`).
     pub graph_only_nodes: usize,
     pub graph_only_rels: usize,
+    /// Bytes of the packed extra properties of posts, comments and interests, and how many of
+    /// them changes have given up since the start (they go at the next start).
+    pub extra_prop_bytes: usize,
+    pub extra_prop_garbage: usize,
 }
 
 /// Friends from which a rider's feed reads a materialised timeline, unless configured otherwise.
@@ -225,6 +235,7 @@ impl Graph {
     }
 
     pub fn stats(&self) -> Stats {
+        let (extra_prop_bytes, extra_prop_garbage) = self.extras.props_bytes();
         Stats {
             riders: self.riders.len(),
             interests: self.interests.len(),
@@ -234,6 +245,8 @@ impl Graph {
             friendships: self.friendships.len(),
             graph_only_nodes: self.extras.node_count(),
             graph_only_rels: self.extras.rel_count(),
+            extra_prop_bytes,
+            extra_prop_garbage,
             ..self.stats
         }
     }

@@ -305,10 +305,22 @@ fn imported_graph_only_data_is_read_and_written_by_cypher() {
         offline_rows(&data, work),
         json!([["Cubana_de_Aviación", 2009], ["Aerogaviota", 2010]])
     );
-    let replies = offline_rows(&data, "MATCH (:Comment)-[r:REPLY_OF]->(:Comment) RETURN count(r)");
-    assert_eq!(replies, json!([[file_rows("dynamic/comment_replyOf_comment_0_0.csv")]]));
-    let likes = offline_rows(&data, "MATCH (:Rider)-[l:LIKES]->(:Comment) RETURN count(l)");
-    assert_eq!(likes, json!([[file_rows("dynamic/person_likes_comment_0_0.csv")]]));
+    let replies = offline_rows(
+        &data,
+        "MATCH (:Comment)-[r:REPLY_OF]->(:Comment) RETURN count(r)",
+    );
+    assert_eq!(
+        replies,
+        json!([[file_rows("dynamic/comment_replyOf_comment_0_0.csv")]])
+    );
+    let likes = offline_rows(
+        &data,
+        "MATCH (:Rider)-[l:LIKES]->(:Comment) RETURN count(l)",
+    );
+    assert_eq!(
+        likes,
+        json!([[file_rows("dynamic/person_likes_comment_0_0.csv")]])
+    );
     let post = offline_rows(
         &data,
         "MATCH (p:Post) WHERE id(p) = 343597383680 \
@@ -316,7 +328,12 @@ fn imported_graph_only_data_is_read_and_written_by_cypher() {
     );
     assert_eq!(
         post,
-        json!([["Internet Explorer", 1290664733756_i64, "photo343597383680.jpg", "41.78.114.237"]])
+        json!([[
+            "Internet Explorer",
+            1290664733756_i64,
+            "photo343597383680.jpg",
+            "41.78.114.237"
+        ]])
     );
 
     // Written through a server, durable in the directory.

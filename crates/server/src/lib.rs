@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 
 pub mod auth;
 pub mod cursor;
+mod cypher_json;
 pub mod engine;
 pub mod error;
 pub mod extract;
@@ -305,11 +306,9 @@ pub fn cypher_offline(
     params: serde_json::Map<String, serde_json::Value>,
     timeout: Duration,
 ) -> anyhow::Result<Result<serde_json::Value, String>> {
-    use pillion_store::Store as _;
     let mut store = open_store(data_dir)?;
     let mut graph = pillion_graph::Graph::new();
-    store
-        .load(&mut |change| graph.apply(&change))
+    engine::replay(&mut store, &mut graph)
         .with_context(|| format!("cannot load {}", data_dir.display()))?;
     let params = params
         .into_iter()
@@ -321,7 +320,10 @@ pub fn cypher_offline(
     };
     Ok(
         match pillion_cypher::execute_read(&graph, query, &params, limits) {
-            Ok(result) => Ok(routes::cypher::render(&graph, result)),
+            Ok(result) => Ok(
+                serde_json::from_slice(&cypher_json::answer(&graph, &result, None))
+                    .unwrap_or_default(),
+            ),
             Err(e) => {
                 let e = routes::cypher::query_error(&e);
                 Err(format!("{}: {}", e.code.as_str(), e.message))

@@ -161,9 +161,11 @@ fn an_older_file_gets_the_relationship_id_mark_above_its_rows() {
     drop(conn);
     let mut store = SqliteStore::open(&path).expect("upgrade");
     let mark: i64 = raw(&path)
-        .query_row("SELECT value FROM meta WHERE key = 'next_rel_id'", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'next_rel_id'",
+            [],
+            |r| r.get(0),
+        )
         .expect("the mark");
     assert_eq!(mark, 3);
     assert_eq!(conformance::load_all(&mut store).1.next_rel_id, 3);

@@ -2,10 +2,12 @@
 //! a time. A relationship is matched at most once per binding (openCypher's relationship
 //! uniqueness), variable-length relationships included.
 
+use std::cell::RefCell;
+
 use super::eval::{eval, is_true, Cx, Env};
 use super::plan::{plan, Hop, PartRef, Plan, Source, Step};
 use super::Table;
-use crate::ast::{Expr, Ident, NodePattern, PathKind, PatternElement, PatternPart};
+use crate::ast::{Expr, Ident, NodePattern, PathKind, PatternElement, PatternPart, RelPattern};
 use crate::graph::{Direction, NodeId, RelId};
 use crate::value::{Path, Value};
 use crate::CypherError;
@@ -61,7 +63,12 @@ pub(crate) fn run(
         values,
         used: Vec::new(),
     };
-    Matcher { cx, plan }.step(0, &mut st, emit)?;
+    Matcher {
+        cx,
+        plan,
+        spare: RefCell::default(),
+    }
+    .step(0, &mut st, emit)?;
     Ok(())
 }
 
@@ -138,6 +145,9 @@ pub(super) struct State {
 pub(super) struct Matcher<'a, 'q> {
     pub cx: &'a Cx<'a>,
     pub plan: &'a Plan<'q>,
+    /// A state for the subplan of a [`Step::Exists`], kept between rows so that a check per
+    /// row allocates nothing.
+    spare: RefCell<Option<State>>,
 }
 
 pub(super) fn slot(st: &State, s: usize) -> &Value {
@@ -206,6 +216,13 @@ impl<'a> Matcher<'a, '_> {
                 }
                 _ => Ok(true),
             },
+            Step::Exists { plan, negated } => {
+                if self.exists(plan, &st.values)? != *negated {
+                    self.step(i + 1, st, emit)
+                } else {
+                    Ok(true)
+                }
+            }
             Step::Props { slot: s, props } => {
                 if self.slot_has_props(st, *s, props)? {
                     self.step(i + 1, st, emit)
@@ -260,6 +277,30 @@ impl<'a> Matcher<'a, '_> {
         }
     }
 
+    /// Whether `plan` (a subplan over this plan's slots) matches from `values`.
+    fn exists(&self, plan: &Plan<'_>, values: &[Value]) -> Result<bool, CypherError> {
+        let mut inner = self.spare.take().unwrap_or(State {
+            values: Vec::new(),
+            used: Vec::new(),
+        });
+        inner.values.clear();
+        inner.values.extend_from_slice(values);
+        inner.values.resize(plan.names.len(), Value::Null);
+        inner.used.clear();
+        let sub = Matcher {
+            cx: self.cx,
+            plan,
+            spare: RefCell::default(),
+        };
+        let mut found = false;
+        sub.step(0, &mut inner, &mut |_| {
+            found = true;
+            Ok(false)
+        })?;
+        self.spare.replace(Some(inner));
+        Ok(found)
+    }
+
     /// The nodes a scan tries, lazily: a scan may stop early (`LIMIT`, `EXISTS`).
     fn candidates(
         &self,
@@ -296,8 +337,8 @@ impl<'a> Matcher<'a, '_> {
         Ok(Box::new(ids.into_iter().filter(move |n| g.has_node(*n))))
     }
 
-    /// Whether node `n` has the pattern's labels, and its properties unless `props` is false
-    /// (they are checked later).
+    /// Whether node `n` exists and has the pattern's labels, and its properties unless `props`
+    /// is false (they are checked later).
     fn node_fits(
         &self,
         st: &State,
@@ -305,8 +346,19 @@ impl<'a> Matcher<'a, '_> {
         n: NodeId,
         props: bool,
     ) -> Result<bool, CypherError> {
-        let g = self.cx.graph;
-        if !g.has_node(n) || !node.labels.iter().all(|l| g.has_label(n, &l.name)) {
+        Ok(self.cx.graph.has_node(n) && self.pattern_fits(st, node, n, props)?)
+    }
+
+    /// [`Self::node_fits`] for a node known to exist (the end of a relationship).
+    fn pattern_fits(
+        &self,
+        st: &State,
+        node: &NodePattern,
+        n: NodeId,
+        props: bool,
+    ) -> Result<bool, CypherError> {
+        let (g, labels) = (self.cx.graph, &self.cx.cache.labels);
+        if !node.labels.iter().all(|l| labels.has_label(g, n, &l.name)) {
             return Ok(false);
         }
         let props = node.props.as_ref().filter(|_| props);
@@ -314,10 +366,17 @@ impl<'a> Matcher<'a, '_> {
     }
 
     /// Whether `r` has a type and (unless the hop checks them later) the properties of the
-    /// hop's relationship pattern.
-    pub(super) fn rel_fits(&self, st: &State, hop: &Hop<'_>, r: &RelId) -> Result<bool, CypherError> {
+    /// hop's relationship pattern. `typed`: `r` comes from [`Self::rels_from`], which asked the
+    /// graph for those types only.
+    pub(super) fn rel_fits(
+        &self,
+        st: &State,
+        hop: &Hop<'_>,
+        r: &RelId,
+        typed: bool,
+    ) -> Result<bool, CypherError> {
         let (g, rel) = (self.cx.graph, hop.rel);
-        if !rel.types.is_empty() {
+        if !typed && !rel.types.is_empty() {
             let ty = g.rel_type(r.ty);
             if !rel.types.iter().any(|t| t.name == ty) {
                 return Ok(false);
@@ -376,9 +435,9 @@ impl<'a> Matcher<'a, '_> {
     ) -> Result<bool, CypherError> {
         if hop.to_bound {
             let same = matches!(slot(st, hop.to), Value::Node(b) if *b == n);
-            return Ok(same && self.node_fits(st, hop.to_node, n, hop.to_props)?);
+            return Ok(same && self.pattern_fits(st, hop.to_node, n, hop.to_props)?);
         }
-        if !self.node_fits(st, hop.to_node, n, hop.to_props)? {
+        if !self.pattern_fits(st, hop.to_node, n, hop.to_props)? {
             return Ok(false);
         }
         set(st, hop.to, Value::Node(n));
@@ -398,6 +457,27 @@ impl<'a> Matcher<'a, '_> {
         out
     }
 
+    /// The relationships of `hop` from `from` to the bound node `to`.
+    fn rels_between(&self, hop: &Hop<'_>, from: NodeId, to: NodeId) -> Vec<RelId> {
+        let dir = match hop.dir {
+            Direction::Outgoing => 0,
+            Direction::Incoming => 1,
+            Direction::Both => 2,
+        };
+        let key = (from, hop.rel as *const RelPattern as usize, dir);
+        let remembered = self.cx.cache.between.get(key, to, || {
+            let rels = self.rels_from(hop, from);
+            rels.into_iter()
+                .map(|r| (other_end(&r, from, hop.dir), r))
+                .collect()
+        });
+        remembered.unwrap_or_else(|| {
+            let mut rels = self.rels_from(hop, from);
+            rels.retain(|r| other_end(r, from, hop.dir) == to);
+            rels
+        })
+    }
+
     fn expand(
         &self,
         i: usize,
@@ -406,17 +486,17 @@ impl<'a> Matcher<'a, '_> {
         hop: &Hop<'_>,
         from: NodeId,
     ) -> Result<bool, CypherError> {
-        let candidates = if hop.rel_bound {
-            match slot(st, hop.rel_slot) {
+        let candidates = match (hop.rel_bound, slot(st, hop.to)) {
+            (true, _) => match slot(st, hop.rel_slot) {
                 Value::Rel(r) if leaves(r, from, hop.dir) && self.cx.graph.has_rel(*r) => vec![*r],
                 _ => Vec::new(),
-            }
-        } else {
-            self.rels_from(hop, from)
+            },
+            (false, Value::Node(to)) if hop.to_bound => self.rels_between(hop, from, *to),
+            (false, _) => self.rels_from(hop, from),
         };
         for r in candidates {
             self.cx.guard.tick()?;
-            if st.used.contains(&r) || !self.rel_fits(st, hop, &r)? {
+            if st.used.contains(&r) || !self.rel_fits(st, hop, &r, !hop.rel_bound)? {
                 continue;
             }
             if !self.bind_to(st, hop, other_end(&r, from, hop.dir))? {

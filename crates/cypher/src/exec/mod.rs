@@ -16,6 +16,7 @@ mod create;
 mod eval;
 mod functions;
 mod match_;
+mod memo;
 mod ops;
 mod plan;
 mod project;
@@ -60,16 +61,19 @@ pub(crate) fn run(
     params: &Params,
     limits: Limits,
 ) -> Result<QueryResult, CypherError> {
+    let cache = ops::Cache::default();
     if let Target::Read(_) = target {
         if let Some(clause) = first_write_clause(query) {
             return Err(CypherError::ReadOnly { clause });
         }
+        cache.between.enable();
+        cache.labels.enable();
     }
     let mut ex = Executor {
         target,
         params,
         guard: Guard::new(limits),
-        cache: ops::Cache::default(),
+        cache,
         changes: Changes::default(),
     };
     let (columns, mut rows) = ex.run_single(&query.first)?;

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::walk::{conjuncts, mentioned_vars, ANY_VARIABLE};
 use crate::ast::{
     BinaryOp, Expr, ExprKind, Ident, NodePattern, PathKind, PatternElement, PatternPart,
-    RelDirection, RelPattern,
+    RelDirection, RelPattern, UnaryOp,
 };
 use crate::graph::{Direction, GraphRead};
 use crate::CypherError;
@@ -94,6 +94,12 @@ pub(crate) enum Step<'q> {
         all: bool,
     },
     Filter(&'q Expr),
+    /// A conjunct that is a pattern predicate or `EXISTS { ... }` (`negated`: under `NOT`),
+    /// planned once with every slot of this plan as its input.
+    Exists {
+        plan: Box<Plan<'q>>,
+        negated: bool,
+    },
     /// Build a named path from its start node and (relationship, node) slots.
     Path {
         slot: usize,
@@ -240,7 +246,8 @@ pub(crate) fn plan<'q>(
     }
     // Anything left mentions only slots that never get bound here; it still must hold.
     for (c, _) in std::mem::take(&mut p.pending) {
-        p.steps.push(Step::Filter(c));
+        let step = p.conjunct_step(c);
+        p.steps.push(step);
     }
     for (slot, props, _) in std::mem::take(&mut p.deferred) {
         p.steps.push(Step::Props { slot, props });
@@ -401,7 +408,10 @@ impl<'q> Planner<'q, '_> {
             .into_iter()
             .partition(|(_, needs)| ready(needs));
         self.pending = rest;
-        self.steps.extend(now.into_iter().map(|(c, _)| Step::Filter(c)));
+        for (c, _) in now {
+            let step = self.conjunct_step(c);
+            self.steps.push(step);
+        }
         let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.deferred)
             .into_iter()
             .partition(|(_, _, needs)| ready(needs));
@@ -410,6 +420,38 @@ impl<'q> Planner<'q, '_> {
             now.into_iter()
                 .map(|(slot, props, _)| Step::Props { slot, props }),
         );
+    }
+
+    /// The step that checks conjunct `c`. A pattern predicate (or its negation) would otherwise
+    /// be planned again for every row it filters.
+    fn conjunct_step(&self, c: &'q Expr) -> Step<'q> {
+        let (negated, inner): (bool, &'q Expr) = match &c.kind {
+            ExprKind::Unary(UnaryOp::Not, inner) => (true, inner),
+            _ => (false, c),
+        };
+        let planned = match &inner.kind {
+            ExprKind::PatternPredicate(element) => {
+                let part = PartRef {
+                    var: None,
+                    kind: PathKind::Normal,
+                    element,
+                };
+                plan(self.graph, &self.names, &[part], None)
+            }
+            ExprKind::ExistsSubquery { pattern, where_ } => {
+                let parts: Vec<PartRef<'q>> = pattern.iter().map(PartRef::from).collect();
+                plan(self.graph, &self.names, &parts, where_.as_deref())
+            }
+            _ => return Step::Filter(c),
+        };
+        match planned {
+            Ok(plan) => Step::Exists {
+                plan: Box::new(plan),
+                negated,
+            },
+            // Refused only if it ever runs, as the expression would be.
+            Err(_) => Step::Filter(c),
+        }
     }
 
     /// Whether the property map of the element in `slot` can be checked as the element is

@@ -52,6 +52,18 @@ pub(crate) fn project(cx: &Cx<'_>, table: Table, p: &Projection) -> Result<Table
     let names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
 
     let aggregating = items.iter().any(|(_, e)| has_aggregate(e));
+    if !aggregating && p.order_by.is_empty() && p.where_.is_none() {
+        let mut rows = project_rows(cx, table, &items)?;
+        if p.distinct {
+            let mut seen = std::collections::BTreeSet::new();
+            rows.retain(|r| seen.insert(r.iter().cloned().map(GroupKey).collect::<Vec<_>>()));
+        }
+        let skip = count_arg(cx, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
+        let limit = count_arg(cx, p.limit.as_ref(), "LIMIT")?;
+        rows.drain(..skip.min(rows.len()));
+        rows.truncate(limit.unwrap_or(usize::MAX));
+        return Ok(Table { names, rows });
+    }
     let mut rows = if aggregating {
         aggregate(cx, &table, &items, p)?
     } else {
@@ -103,6 +115,39 @@ pub(crate) fn project(cx: &Cx<'_>, table: Table, p: &Projection) -> Result<Table
         None => out.extend(page.map(|r| r.values)),
     }
     Ok(Table { names, rows: out })
+}
+
+/// Projects row by row when nothing later reads the source rows (no `ORDER BY`, no `WHERE`):
+/// each row's buffer takes its projection, and a plain variable is found by name once, not
+/// once per row.
+fn project_rows(
+    cx: &Cx<'_>,
+    table: Table,
+    items: &[(String, &Expr)],
+) -> Result<Vec<Row>, CypherError> {
+    let columns: Vec<Option<usize>> = items
+        .iter()
+        .map(|(_, e)| match &e.kind {
+            ExprKind::Variable(v) => table.names.iter().rposition(|n| n == v),
+            _ => None,
+        })
+        .collect();
+    let mut values = Vec::with_capacity(items.len());
+    let mut out = Vec::with_capacity(table.rows.len());
+    for mut row in table.rows {
+        cx.guard.tick()?;
+        let env = Env::new(&table.names, &row);
+        for ((_, e), column) in items.iter().zip(&columns) {
+            values.push(match column.and_then(|c| row.get(c)) {
+                Some(v) => v.clone(),
+                None => eval(cx, &env, e)?,
+            });
+        }
+        row.clear();
+        row.append(&mut values);
+        out.push(row);
+    }
+    Ok(out)
 }
 
 /// Groups by the non-aggregate items and computes the aggregates (those of the items and of

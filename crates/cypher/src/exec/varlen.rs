@@ -61,7 +61,7 @@ impl Matcher<'_, '_> {
                 continue;
             };
             *next += 1;
-            if st.used.contains(&r) || !self.rel_fits(st, hop, &r)? {
+            if st.used.contains(&r) || !self.rel_fits(st, hop, &r, true)? {
                 continue;
             }
             let to = other_end(&r, *at, hop.dir);
@@ -141,7 +141,7 @@ impl Matcher<'_, '_> {
                 || !self.cx.graph.has_rel(*r)
                 || st.used.contains(r)
                 || rels.get(..k).is_some_and(|before| before.contains(r))
-                || !self.rel_fits(st, hop, r)?
+                || !self.rel_fits(st, hop, r, false)?
             {
                 return Ok(true);
             }
@@ -192,7 +192,7 @@ impl Matcher<'_, '_> {
                 for n in frontier {
                     for r in self.rels_from(hop, n) {
                         self.cx.guard.tick()?;
-                        if !self.rel_fits(st, hop, &r)? {
+                        if !self.rel_fits(st, hop, &r, true)? {
                             continue;
                         }
                         let m = other_end(&r, n, hop.dir);

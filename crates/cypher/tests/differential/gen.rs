@@ -113,9 +113,11 @@ enum Kind {
 }
 
 /// The variables a query has bound so far.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Scope {
     vars: Vec<(String, Kind)>,
+    /// Inside `EXISTS { ... }`, which does not nest here.
+    in_exists: bool,
     next_node: usize,
     next_rel: usize,
     next_path: usize,
@@ -362,6 +364,7 @@ fn predicate(rng: &mut Rng, scope: &Scope, depth: usize) -> Expr {
             Expr::In(b(Expr::Id(rng.pick(&nodes))), ids)
         }
         14..=17 if !nodes.is_empty() => Expr::Pattern(pattern_predicate(rng, scope)),
+        18 if !nodes.is_empty() && !scope.in_exists => exists(rng, scope),
         _ => Expr::Cmp(CmpOp::Eq, b(operand(rng, scope)), b(Expr::Lit(int_val(rng)))),
     }
 }
@@ -402,6 +405,24 @@ fn pattern_predicate(rng: &mut Rng, scope: &Scope) -> Chain {
         chain.hops.push((rel, node(rng, k)));
     }
     chain
+}
+
+/// `EXISTS { chain WHERE ... }`: a pattern predicate whose anonymous nodes may become variables
+/// of its own (`x1`, ...), for its `WHERE` to use.
+fn exists(rng: &mut Rng, scope: &Scope) -> Expr {
+    let mut chain = pattern_predicate(rng, scope);
+    let mut inner = scope.clone();
+    inner.in_exists = true;
+    let nodes = std::iter::once(&mut chain.start).chain(chain.hops.iter_mut().map(|(_, n)| n));
+    for (k, node) in nodes.enumerate() {
+        if node.var.is_none() && rng.chance(60) {
+            let v = format!("x{k}");
+            inner.add(&v, Kind::Node);
+            node.var = Some(v);
+        }
+    }
+    let where_ = rng.chance(70).then(|| Box::new(predicate(rng, &inner, 1)));
+    Expr::Exists(chain, where_)
 }
 
 pub fn query(rng: &mut Rng) -> Query {

@@ -185,6 +185,8 @@ pub enum Expr {
     IsNull(Box<Expr>, bool),
     HasLabel(String, &'static str),
     Pattern(Chain),
+    /// `EXISTS { chain WHERE ... }`, whose chain may bind variables of its own.
+    Exists(Chain, Option<Box<Expr>>),
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +276,8 @@ impl Display for Expr {
             Expr::IsNull(a, true) => write!(f, "({a} IS NOT NULL)"),
             Expr::HasLabel(v, l) => write!(f, "({v}:{l})"),
             Expr::Pattern(c) => write!(f, "{c}"),
+            Expr::Exists(c, None) => write!(f, "EXISTS {{ {c} }}"),
+            Expr::Exists(c, Some(w)) => write!(f, "EXISTS {{ {c} WHERE {w} }}"),
         }
     }
 }

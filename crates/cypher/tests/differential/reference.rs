@@ -344,6 +344,20 @@ impl<'g> Reference<'g> {
                 let parts = named(std::slice::from_ref(chain), "p");
                 Val::Bool(!self.bindings(&parts, row)?.is_empty())
             }
+            Expr::Exists(chain, where_) => {
+                let parts = named(std::slice::from_ref(chain), "e");
+                let mut any = false;
+                for b in self.bindings(&parts, row)? {
+                    any = match where_ {
+                        None => true,
+                        Some(w) => self.eval(w, &b)? == Val::Bool(true),
+                    };
+                    if any {
+                        break;
+                    }
+                }
+                Val::Bool(any)
+            }
         })
     }
 

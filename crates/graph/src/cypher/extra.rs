@@ -3,7 +3,7 @@
 //! [`SOCIAL_TYPES`] up, ids their own).
 
 use pillion_cypher::{Direction, NodeId, RelId, Value};
-use pillion_model::{CommentId, PostId};
+use pillion_model::{CommentId, InterestId, PostId};
 
 use super::{incoming, outgoing, SOCIAL_TYPES};
 use crate::extras::{blob, ExtraNode, Owner};
@@ -25,23 +25,27 @@ impl Graph {
         if let Some(n) = self.extras.node(node) {
             return n.props.as_deref().map(|b| (b, Owner::default()));
         }
-        let bytes = self.extras.props(node)?;
-        let owner = if let Some(p) = self.posts.get(&PostId(node)) {
-            Owner {
+        let (r, owner) = if let Some(p) = self.posts.get(&PostId(node)) {
+            let owner = Owner {
                 body: Some(p.body.as_str()),
                 created_ms: Some(p.created_at.millis()),
                 visibility: Some(p.visibility.as_str()),
-            }
+            };
+            (p.extra?, owner)
         } else if let Some(c) = self.comments.get(&CommentId(node)) {
-            Owner {
+            let owner = Owner {
                 body: Some(c.body.as_str()),
                 created_ms: Some(c.created_at.millis()),
                 visibility: None,
-            }
+            };
+            (c.extra?, owner)
         } else {
-            Owner::default()
+            (
+                self.interests.get(&InterestId(node))?.extra?,
+                Owner::default(),
+            )
         };
-        Some((bytes, owner))
+        Some((self.extras.props(node, r), owner))
     }
 
     pub(crate) fn extra_property(&self, node: NodeId, key: &str) -> Option<Value> {

@@ -14,7 +14,13 @@ use super::{
 use crate::state::{Comment, Graph, Interest, Post, Rider};
 
 impl Graph {
-    pub(super) fn expand_rider(&self, r: &Rider, d: Direction, types: &[&str], out: &mut Vec<RelId>) {
+    pub(super) fn expand_rider(
+        &self,
+        r: &Rider,
+        d: Direction,
+        types: &[&str],
+        out: &mut Vec<RelId>,
+    ) {
         let me = r.id.0;
         if wants(types, IS_FRIEND) {
             for f in &r.friends {

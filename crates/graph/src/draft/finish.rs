@@ -103,13 +103,15 @@ impl Draft<'_> {
 
     fn creations(&self, out: &mut Vec<Change>) -> Result<(), CypherError> {
         let mut names: Vec<String> = Vec::new();
-        for (&id, node) in self.created.iter().filter(|(_, n)| n.kind == Kind::Interest) {
-            let name = string(node, "name").ok_or_else(|| {
-                refused(format!("Interest {id} needs a `name` (a string)"))
-            })?;
+        for (&id, node) in self
+            .created
+            .iter()
+            .filter(|(_, n)| n.kind == Kind::Interest)
+        {
+            let name = string(node, "name")
+                .ok_or_else(|| refused(format!("Interest {id} needs a `name` (a string)")))?;
             let name = InterestName::parse(name).map_err(|e| invalid("Interest", e))?;
-            if self.graph.interest_by_name(name.as_str()).is_some() || names.contains(&name.key())
-            {
+            if self.graph.interest_by_name(name.as_str()).is_some() || names.contains(&name.key()) {
                 return Err(refused(format!(
                     "Interest: an interest named {:?} exists already (names compare without case); MATCH or MERGE it",
                     name.as_str()
@@ -185,7 +187,9 @@ impl Draft<'_> {
             ))
         })?;
         let post = self.new_partner(id, ON, false).ok_or_else(|| {
-            refused(format!("comment {id} needs its post: (:Comment)-[:ON]->(:Post)"))
+            refused(format!(
+                "comment {id} needs its post: (:Comment)-[:ON]->(:Post)"
+            ))
         })?;
         let body = string(node, "body")
             .ok_or_else(|| refused(format!("comment {id} needs a `body` (a string)")))?;
@@ -228,11 +232,8 @@ impl Draft<'_> {
     }
 
     fn new_relationships(&self, out: &mut Vec<Change>) -> Result<(), CypherError> {
-        let mut rels: Vec<(u64, RelId)> = self
-            .new_rels
-            .iter()
-            .map(|(r, new)| (new.seq, *r))
-            .collect();
+        let mut rels: Vec<(u64, RelId)> =
+            self.new_rels.iter().map(|(r, new)| (new.seq, *r)).collect();
         rels.sort_unstable();
         for (_, r) in rels {
             let (a, b) = (r.start, r.end);
@@ -297,15 +298,16 @@ impl Draft<'_> {
             let Some(edit) = self.edited.get(&n) else {
                 continue;
             };
-            let apply = |mut map: BTreeMap<String, Json>| -> Result<BTreeMap<String, Json>, CypherError> {
-                for (k, v) in &edit.props {
-                    match v {
-                        Some(v) => map.insert(k.clone(), to_json(v)?),
-                        None => map.remove(k),
-                    };
-                }
-                Ok(map)
-            };
+            let apply =
+                |mut map: BTreeMap<String, Json>| -> Result<BTreeMap<String, Json>, CypherError> {
+                    for (k, v) in &edit.props {
+                        match v {
+                            Some(v) => map.insert(k.clone(), to_json(v)?),
+                            None => map.remove(k),
+                        };
+                    }
+                    Ok(map)
+                };
             match self.graph.kind(n) {
                 Some(Kind::Rider) => out.push(self.rider_update(n, edit)?),
                 Some(Kind::Other) => out.push(Change::UpdateNode(NodeRecord {

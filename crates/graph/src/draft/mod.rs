@@ -245,8 +245,8 @@ impl GraphRead for Draft<'_> {
             if !types.is_empty() && !types.contains(&self.rel_type(r.ty)) {
                 continue;
             }
-            let fits = (r.start == node && outgoing(direction))
-                || (r.end == node && incoming(direction));
+            let fits =
+                (r.start == node && outgoing(direction)) || (r.end == node && incoming(direction));
             if fits {
                 out.push(r);
             }
@@ -296,8 +296,7 @@ impl GraphRead for Draft<'_> {
         if self.dead_rels.contains(&r) {
             return Vec::new();
         }
-        let mut props: BTreeMap<String, Value> =
-            self.graph.rel_properties(r).into_iter().collect();
+        let mut props: BTreeMap<String, Value> = self.graph.rel_properties(r).into_iter().collect();
         for (k, v) in self.rel_edits.get(&r).into_iter().flatten() {
             match v {
                 Some(v) => props.insert(k.clone(), v.clone()),

@@ -8,7 +8,9 @@ use pillion_cypher::{CypherError, Value};
 use pillion_model::Props;
 use serde_json::Value as Json;
 
-use crate::cypher::{Kind, AT, COMMENTED, FOLLOWS, FRIEND_REQUEST, IS_FRIEND, LIKES, ON, POSTED, TAGGED, TYPES};
+use crate::cypher::{
+    Kind, AT, COMMENTED, FOLLOWS, FRIEND_REQUEST, IS_FRIEND, LIKES, ON, POSTED, TAGGED, TYPES,
+};
 
 /// The labels of the social model: a node with one of them is a rider, post, comment or
 /// interest, and has that label alone.
@@ -93,7 +95,10 @@ pub(super) fn check_key(kind: Kind, key: &str, is_new: bool) -> Result<(), Cyphe
         (Kind::Interest, "name") if !is_new => "an interest cannot be renamed",
         _ => return Ok(()),
     };
-    Err(refused(format!("{} property `{key}`: {reason}", kind.label())))
+    Err(refused(format!(
+        "{} property `{key}`: {reason}",
+        kind.label()
+    )))
 }
 
 /// A rider's `name`, or one of its `props` (flat: strings, numbers, booleans), as PATCH
@@ -128,7 +133,11 @@ pub(super) fn to_json(v: &Value) -> Result<Json, CypherError> {
         Value::Int(i) => Json::from(*i),
         Value::Float(f) => match serde_json::Number::from_f64(*f) {
             Some(n) => Json::Number(n),
-            None => return Err(refused("NaN and infinite floats cannot be stored as properties")),
+            None => {
+                return Err(refused(
+                    "NaN and infinite floats cannot be stored as properties",
+                ))
+            }
         },
         Value::String(s) => Json::String(s.clone()),
         Value::List(items) => Json::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use pillion_cypher::{CypherError, GraphRead, GraphWrite, NodeId, RelId, Value};
 
 use super::rules::{
-    check_key, check_rider_property, new_node_kind, refused, social_type, type_name,
-    SOCIAL_LABELS,
+    check_key, check_rider_property, new_node_kind, refused, social_type, type_name, SOCIAL_LABELS,
 };
 use super::{Draft, NewNode, NewRel, MAX_WRITES};
 use crate::cypher::{
@@ -55,7 +54,12 @@ impl Draft<'_> {
     /// Whether the query created a relationship of social type `ty` at `node` in `dir`.
     fn has_new(&self, node: NodeId, ty: u32, outgoing: bool) -> bool {
         self.new_rels_at(node).any(|r| {
-            r.ty == ty && if outgoing { r.start == node } else { r.end == node }
+            r.ty == ty
+                && if outgoing {
+                    r.start == node
+                } else {
+                    r.end == node
+                }
         })
     }
 
@@ -290,8 +294,12 @@ impl GraphWrite for Draft<'_> {
         self.count_write()?;
         let reason = match self.existing_kind(node)? {
             Kind::Rider => "riders cannot be deleted (the API has no rider deletion)",
-            Kind::Interest => "interests cannot be deleted (posts and follows refer to them by name)",
-            Kind::Place => "a post's place (the Place reached by AT) is part of the post; delete the post",
+            Kind::Interest => {
+                "interests cannot be deleted (posts and follows refer to them by name)"
+            }
+            Kind::Place => {
+                "a post's place (the Place reached by AT) is part of the post; delete the post"
+            }
             Kind::Post | Kind::Comment | Kind::Other => {
                 if self.created.remove(&node).is_none() {
                     self.deleted.insert(node);

@@ -1,28 +1,39 @@
 //! Graph-only data in memory: what the social model has no field for, kept for graph queries.
 //!
 //! Nodes outside the social model (an import's organisations, forums, places, or anything Cypher
-//! creates) with their labels and properties; the extra properties of riders' posts, comments and
+//! creates) with their labels and properties; the extra properties of posts, comments and
 //! interests (an import's LDBC columns, or what Cypher sets); and relationships of any type
 //! between any two nodes, social or not (`(:Rider)-[:WORK_AT]->(:Organisation)`), with ids of
-//! their own. No feed, wall or profile reads any of it; `cypher.rs` does.
+//! their own. No feed, wall or profile reads any of it; `cypher/` does.
 //!
 //! Memory is what matters here: scale 100 of the benchmark brings 12 million posts and comments
 //! with extra properties and 5.2 million relationships. Properties are compact bytes
-//! ([`blob`]) stored only where there are some; relationships cost 40 bytes each ([`rels`]).
+//! ([`blob`]), stored only where there are some, back to back in an [`arena`] that the owner
+//! points into from its own struct; relationships cost 40 bytes each ([`rels`]).
 
+mod arena;
 pub(crate) mod blob;
 mod names;
 mod rels;
+#[cfg(test)]
+mod tests;
 
 use pillion_model::{NodeId, NodeRecord, Props, RelRecord};
 use rustc_hash::FxHashMap;
 
+use arena::Arena;
+pub(crate) use arena::PropsRef;
 pub(crate) use blob::Owner;
 pub(crate) use names::Names;
 pub(crate) use rels::Rel;
 use rels::{Adjacency, End, RelTable};
 
 use crate::shard::{shard_of, ShardKey, ShardedMap};
+
+/// A property map's JSON text (`Props` keeps it as text; this copies it out).
+fn text(props: &Props) -> String {
+    serde_json::to_string(props).unwrap_or_default()
+}
 
 impl ShardKey for NodeId {
     fn shard(&self) -> usize {
@@ -42,8 +53,8 @@ pub(crate) struct ExtraNode {
 pub(crate) struct Extras {
     pub names: Names,
     pub nodes: ShardedMap<NodeId, ExtraNode>,
-    /// Extra properties of posts, comments and interests, by their id.
-    props: ShardedMap<NodeId, Box<[u8]>>,
+    /// The extra properties of posts, comments and interests (each keeps its [`PropsRef`]).
+    arena: Arena,
     rels: RelTable,
     rel_props: FxHashMap<u64, Box<[u8]>>,
     out: Adjacency,
@@ -57,7 +68,7 @@ impl Default for Extras {
         Extras {
             names: Names::default(),
             nodes: ShardedMap::default(),
-            props: ShardedMap::default(),
+            arena: Arena::default(),
             rels: RelTable::default(),
             rel_props: FxHashMap::default(),
             out: Adjacency::new(End::Start),
@@ -91,7 +102,7 @@ impl Extras {
         let mut labels: Vec<u32> = n.labels.iter().map(|l| self.names.intern(l)).collect();
         labels.sort_unstable();
         labels.dedup();
-        let props = blob::encode(&n.props.map(), &mut self.names, Owner::default());
+        let props = blob::encode_text(&text(&n.props), &mut self.names, Owner::default());
         self.nodes.insert(
             n.id,
             ExtraNode {
@@ -105,12 +116,14 @@ impl Extras {
     /// Removes a graph-only node and every relationship at it.
     pub fn delete_node(&mut self, id: u64) {
         self.nodes.remove(&NodeId(id));
-        self.drop_node_data(id);
+        self.drop_node_data(id, None);
     }
 
     /// Removes what hangs off a node that goes away: its extra properties and relationships.
-    pub fn drop_node_data(&mut self, id: u64) {
-        self.props.remove(&NodeId(id));
+    pub fn drop_node_data(&mut self, id: u64, props: Option<PropsRef>) {
+        if let Some(r) = props {
+            self.arena.free(id, r);
+        }
         let mut ids = Vec::new();
         self.out.each(&self.rels, id, |r| ids.push(r));
         self.inn.each(&self.rels, id, |r| ids.push(r));
@@ -119,16 +132,30 @@ impl Extras {
         }
     }
 
-    /// The extra properties of a post, comment or interest.
-    pub fn props(&self, id: u64) -> Option<&[u8]> {
-        self.props.get(&NodeId(id)).map(|b| &**b)
+    /// The extra properties of post, comment or interest `id`, kept at `r`.
+    pub fn props(&self, id: u64, r: PropsRef) -> &[u8] {
+        self.arena.get(id, r)
     }
 
-    pub fn set_props(&mut self, id: u64, props: &Props, owner: Owner<'_>) {
-        match blob::encode(&props.map(), &mut self.names, owner) {
-            Some(b) => self.props.insert(NodeId(id), b),
-            None => self.props.remove(&NodeId(id)),
-        };
+    /// Stores the extra properties of post, comment or interest `id` in place of `old`; where
+    /// they are now (`None`: there are none).
+    pub fn store_props(
+        &mut self,
+        id: u64,
+        old: Option<PropsRef>,
+        props: &Props,
+        owner: Owner<'_>,
+    ) -> Option<PropsRef> {
+        if let Some(r) = old {
+            self.arena.free(id, r);
+        }
+        let bytes = blob::encode_text(&text(props), &mut self.names, owner)?;
+        Some(self.arena.put(id, &bytes))
+    }
+
+    /// Bytes of extra properties held, of which given up by changes since the start.
+    pub fn props_bytes(&self) -> (usize, usize) {
+        self.arena.bytes()
     }
 
     pub fn rel(&self, id: u64) -> Option<Rel> {
@@ -159,7 +186,7 @@ impl Extras {
         if self.rels.get(id).is_none() {
             return;
         }
-        match blob::encode(&props.map(), &mut self.names, Owner::default()) {
+        match blob::encode_text(&text(props), &mut self.names, Owner::default()) {
             Some(b) => self.rel_props.insert(id, b),
             None => self.rel_props.remove(&id),
         };

@@ -213,7 +213,14 @@ mod tests {
         assert_eq!(table.get(gone), None);
         assert_eq!(table.len(), 4_999);
         // One more after the merge lands in the recent set and is found too.
-        assert!(table.insert(9_999, Rel { start: 7, end: 1, ty: 4 }));
+        assert!(table.insert(
+            9_999,
+            Rel {
+                start: 7,
+                end: 1,
+                ty: 4
+            }
+        ));
         out.insert(&table, 7, 9_999);
         assert!(at(&out, &table, 7).contains(&9_999));
     }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use pillion_cypher::{
@@ -29,7 +29,6 @@ use serde_json::{json, Map, Value as Json};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json as JsonBody;
 use crate::state::{AppState, Operator};
-use crate::views::json;
 
 /// The default time limit of a query.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -170,7 +169,7 @@ async fn cypher(
             let graph = s.engine.read();
             let (query, params) = &*job;
             pillion_cypher::execute_read(&*graph, query, params, limits(timeout))
-                .map(|result| render(&*graph, result))
+                .map(|result| crate::cypher_json::answer(&*graph, &result, None))
         })
         .await
         .map_err(|e| ApiError::internal(&e))?
@@ -188,7 +187,15 @@ async fn cypher(
         }
         Err(e) => return Err(query_error(&e)),
     };
-    Ok(json(StatusCode::OK, &answer))
+    Ok((
+        StatusCode::OK,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        answer,
+    )
+        .into_response())
 }
 
 /// The bounds of a query that starts now.
@@ -207,13 +214,11 @@ pub fn run_write(
     query: &str,
     params: &Params,
     timeout: Duration,
-) -> Result<(Vec<Change>, Json), ApiError> {
+) -> Result<(Vec<Change>, Vec<u8>), ApiError> {
     let mut draft = Draft::new(graph, planner);
     let result = pillion_cypher::execute(&mut draft, query, params, limits(timeout))
         .map_err(|e| query_error(&e))?;
-    let stats = result.stats;
-    let mut answer = render(&draft, result);
-    answer["stats"] = stats_json(stats);
+    let answer = crate::cypher_json::answer(&draft, &result, Some(&stats_json(result.stats)));
     let changes = draft.finish().map_err(|e| query_error(&e))?;
     Ok((changes, answer))
 }

@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 use crate::helpers::{Rider, TestApp};
 
 fn operator(app: &TestApp) -> String {
-    Keys::load(app.data_dir()).unwrap().issue(Subject::Operator, 3600)
+    Keys::load(app.data_dir())
+        .unwrap()
+        .issue(Subject::Operator, 3600)
 }
 
 fn cypher(app: &TestApp, op: &str, q: &str, params: Value) -> Value {
@@ -28,7 +30,12 @@ fn one(answer: &Value) -> Value {
 /// How many nodes and relationships the whole graph has.
 fn size(app: &TestApp, op: &str) -> (u64, u64) {
     let nodes = one(&cypher(app, op, "MATCH (n) RETURN count(n)", json!({})));
-    let rels = one(&cypher(app, op, "MATCH ()-[r]->() RETURN count(r)", json!({})));
+    let rels = one(&cypher(
+        app,
+        op,
+        "MATCH ()-[r]->() RETURN count(r)",
+        json!({}),
+    ));
     (nodes.as_u64().unwrap(), rels.as_u64().unwrap())
 }
 
@@ -73,8 +80,12 @@ fn a_post_created_by_cypher_is_a_post_like_any_other() {
     assert_eq!(post["interests"], json!(["Alpine passes"]));
     assert_eq!(post["created_at"], node["properties"]["created_at"]);
     assert_eq!(app.list_ids(&bob, "/v1/feed"), [id, before]);
-    assert_eq!(app.list_ids(&ann, &format!("/v1/riders/{}/wall", ann.id)), [id, before]);
-    app.get(&cyd, &format!("/v1/posts/{id}")).err(404, "not_found");
+    assert_eq!(
+        app.list_ids(&ann, &format!("/v1/riders/{}/wall", ann.id)),
+        [id, before]
+    );
+    app.get(&cyd, &format!("/v1/posts/{id}"))
+        .err(404, "not_found");
     assert!(app.list_ids(&cyd, "/v1/feed").is_empty());
     // Its LDBC-like extra property is Cypher's alone; the route shows the contract's fields.
     assert!(post.get("mood").is_none());
@@ -87,7 +98,8 @@ fn a_post_created_by_cypher_is_a_post_like_any_other() {
         json!({ "id": id }),
     );
     assert_eq!(gone["stats"]["nodes_deleted"], 1);
-    app.get(&ann, &format!("/v1/posts/{id}")).err(404, "not_found");
+    app.get(&ann, &format!("/v1/posts/{id}"))
+        .err(404, "not_found");
     assert_eq!(app.list_ids(&bob, "/v1/feed"), [before]);
     // The interest it created stays.
     let answer = cypher(&app, &op, "MATCH (i:Interest) RETURN i.name", json!({}));
@@ -109,7 +121,10 @@ fn likes_friendships_requests_and_follows_by_cypher_reach_the_routes() {
         pair.clone(),
     );
     assert_eq!(relation(&app, &ann, &bob), "friend");
-    assert_eq!(app.list_ids(&bob, &format!("/v1/riders/{}/friends", bob.id)), [ann.id]);
+    assert_eq!(
+        app.list_ids(&bob, &format!("/v1/riders/{}/friends", bob.id)),
+        [ann.id]
+    );
 
     // A like of a friend's friends-only post.
     let post = app.post_text(&ann, "Lunch at the pass", "friends");
@@ -151,7 +166,10 @@ fn likes_friendships_requests_and_follows_by_cypher_reach_the_routes() {
         "MATCH (b:Rider) WHERE id(b) = $b MERGE (i:Interest {name: 'Alps'}) MERGE (b)-[:FOLLOWS]->(i)",
         pair.clone(),
     );
-    let tagged = app.create_post(&cyd, json!({"body": "Alps in May", "visibility": "public", "interests": ["alps"]}));
+    let tagged = app.create_post(
+        &cyd,
+        json!({"body": "Alps in May", "visibility": "public", "interests": ["alps"]}),
+    );
     let tagged = tagged["id"].as_u64().unwrap();
     assert!(app.list_ids(&bob, "/v1/feed").contains(&tagged));
 
@@ -165,11 +183,19 @@ fn likes_friendships_requests_and_follows_by_cypher_reach_the_routes() {
         pair.clone(),
     );
     assert_eq!(answer["stats"]["relationships_deleted"], 3, "{answer}");
-    assert_eq!(app.get(&ann, &format!("/v1/posts/{post}")).ok(200)["like_count"], 0);
+    assert_eq!(
+        app.get(&ann, &format!("/v1/posts/{post}")).ok(200)["like_count"],
+        0
+    );
     assert!(!app.list_ids(&bob, "/v1/feed").contains(&tagged));
     assert_eq!(relation(&app, &ann, &bob), "none");
-    app.get(&bob, &format!("/v1/posts/{post}")).err(404, "not_found");
-    assert_eq!(relation(&app, &ann, &cyd), "friend", "the other friendship stays");
+    app.get(&bob, &format!("/v1/posts/{post}"))
+        .err(404, "not_found");
+    assert_eq!(
+        relation(&app, &ann, &cyd),
+        "friend",
+        "the other friendship stays"
+    );
 
     // And the routes' writes are what Cypher reads.
     app.put(&cyd, &format!("/v1/posts/{post}/like")).ok(204);
@@ -203,10 +229,17 @@ fn comments_and_profiles_written_by_cypher_are_served() {
     assert_eq!(comments[0]["id"], comment);
     assert_eq!(comments[0]["body"], "TKC 80s");
     assert_eq!(comments[0]["author"]["id"], bob.id);
-    assert_eq!(app.get(&ann, &format!("/v1/posts/{post}")).ok(200)["comment_count"], 1);
+    assert_eq!(
+        app.get(&ann, &format!("/v1/posts/{post}")).ok(200)["comment_count"],
+        1
+    );
 
     // A rider's name and props, as PATCH /v1/riders/me changes them.
-    let bike = app.patch(&ann, "/v1/riders/me", json!({"props": {"bike": "R 1200 GS", "cc": 1170}}));
+    let bike = app.patch(
+        &ann,
+        "/v1/riders/me",
+        json!({"props": {"bike": "R 1200 GS", "cc": 1170}}),
+    );
     bike.ok(200);
     cypher(
         &app,
@@ -225,8 +258,13 @@ fn comments_and_profiles_written_by_cypher_are_served() {
         "MATCH (c:Comment) WHERE id(c) = $c DETACH DELETE c",
         json!({ "c": comment }),
     );
-    assert!(app.items(&ann, &format!("/v1/posts/{post}/comments")).is_empty());
-    assert_eq!(app.get(&ann, &format!("/v1/posts/{post}")).ok(200)["comment_count"], 0);
+    assert!(app
+        .items(&ann, &format!("/v1/posts/{post}/comments"))
+        .is_empty());
+    assert_eq!(
+        app.get(&ann, &format!("/v1/posts/{post}")).ok(200)["comment_count"],
+        0
+    );
 }
 
 #[test]
@@ -247,10 +285,23 @@ fn graph_only_data_survives_a_restart() {
     );
     let org = answer["rows"][0][0].as_u64().unwrap();
     let work = answer["rows"][0][1].as_u64().unwrap();
-    assert!(org > post, "graph-only nodes take ids from the one sequence");
+    assert!(
+        org > post,
+        "graph-only nodes take ids from the one sequence"
+    );
     let read = "MATCH (a:Rider)-[w:WORK_AT]->(o:Organisation)<-[:MENTIONS]-(p:Post)
                 RETURN a.handle, w.workFrom, o.name, o.tags, o.since, labels(o), p.browserUsed, id(o), id(w)";
-    let expected = json!([["ann", 2010, "BMW", ["cars", "bikes"], 1916.5, ["Company", "Organisation"], "Firefox", org, work]]);
+    let expected = json!([[
+        "ann",
+        2010,
+        "BMW",
+        ["cars", "bikes"],
+        1916.5,
+        ["Company", "Organisation"],
+        "Firefox",
+        org,
+        work
+    ]]);
     assert_eq!(cypher(&app, &op, read, json!({}))["rows"], expected);
 
     let app = app.restart();
@@ -278,7 +329,12 @@ fn graph_only_data_survives_a_restart() {
     );
 
     // Deleted, it stays deleted, and its relationship's id is never given out again.
-    cypher(&app, &op, "MATCH (o:Organisation) DETACH DELETE o", json!({}));
+    cypher(
+        &app,
+        &op,
+        "MATCH (o:Organisation) DETACH DELETE o",
+        json!({}),
+    );
     let app = app.restart();
     let op = operator(&app);
     assert_eq!(
@@ -361,7 +417,10 @@ fn reads_within_a_write_query_see_its_writes() {
          RETURN p.body, p.visibility ORDER BY p.body",
         json!({}),
     );
-    assert_eq!(answer["rows"], json!([["one", "public"], ["two", "friends"]]));
+    assert_eq!(
+        answer["rows"],
+        json!([["one", "public"], ["two", "friends"]])
+    );
     // MERGE finds what an earlier row of the same query made.
     let answer = cypher(
         &app,

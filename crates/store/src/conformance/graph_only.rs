@@ -32,7 +32,11 @@ fn with_id(id: u64, rel: RelRecord) -> Change {
 fn graph_world() -> Vec<Change> {
     let mut changes = world();
     changes.extend([
-        Change::CreateNode(node(40, &["Organisation"], serde_json::json!({"name": "BMW"}))),
+        Change::CreateNode(node(
+            40,
+            &["Organisation"],
+            serde_json::json!({"name": "BMW"}),
+        )),
         Change::CreateNode(node(
             41,
             &["City", "Place"],
@@ -51,7 +55,10 @@ fn graph_world() -> Vec<Change> {
             id: NodeId(10),
             props: props(serde_json::json!({"url": "http://dbpedia.org/resource/Alps"})),
         },
-        with_id(1, rel("WORK_AT", 1, 40, serde_json::json!({"workFrom": 2010}))),
+        with_id(
+            1,
+            rel("WORK_AT", 1, 40, serde_json::json!({"workFrom": 2010})),
+        ),
         with_id(2, rel("IS_LOCATED_IN", 21, 41, serde_json::json!({}))),
         with_id(3, rel("REPLY_OF", 31, 30, serde_json::json!({}))),
         with_id(4, rel("IS_LOCATED_IN", 40, 41, serde_json::json!({}))),
@@ -82,7 +89,11 @@ pub fn graph_only_data_round_trips_with_ids<B: Backend>(backend: &mut B) {
 pub fn graph_only_data_changes_and_goes_with_its_owner<B: Backend>(backend: &mut B) {
     let mut store = backend.fresh();
     commit(&mut store, &graph_world());
-    let renamed = node(40, &["Company", "Organisation"], serde_json::json!({"founded": 1916}));
+    let renamed = node(
+        40,
+        &["Company", "Organisation"],
+        serde_json::json!({"founded": 1916}),
+    );
     commit(
         &mut store,
         &[
@@ -106,7 +117,7 @@ pub fn graph_only_data_changes_and_goes_with_its_owner<B: Backend>(backend: &mut
             }
             Change::CreateNode(n) if n.id == NodeId(41) => None,
             Change::CreateComment(c) if c.id == CommentId(30) => None,
-            Change::SetNodeProps { id, .. } if id == NodeId(30) => None,
+            Change::SetNodeProps { id: NodeId(30), .. } => None,
             Change::CreateRelWithId { id: 1, rel: r } => Some(with_id(
                 1,
                 RelRecord {
@@ -114,7 +125,9 @@ pub fn graph_only_data_changes_and_goes_with_its_owner<B: Backend>(backend: &mut
                     ..r
                 },
             )),
-            Change::CreateRelWithId { id: 2 | 3 | 4 | 6, .. } => None,
+            Change::CreateRelWithId {
+                id: 2 | 3 | 4 | 6, ..
+            } => None,
             other => Some(other),
         })
         .collect();
@@ -151,9 +164,7 @@ pub fn graph_only_changes_are_idempotent<B: Backend>(backend: &mut B) {
     let absent = [
         Change::DeleteRel { id: 99 },
         Change::DeleteNode { id: NodeId(99) },
-        Change::DeleteComment {
-            id: CommentId(99),
-        },
+        Change::DeleteComment { id: CommentId(99) },
         Change::SetRelProps {
             id: 99,
             props: props(serde_json::json!({"a": 1})),
@@ -168,7 +179,10 @@ pub fn graph_only_changes_are_idempotent<B: Backend>(backend: &mut B) {
 pub fn rel_ids_are_never_reused<B: Backend>(backend: &mut B) {
     let mut store = backend.fresh();
     commit(&mut store, &graph_world());
-    commit(&mut store, &[Change::DeleteRel { id: 6 }, Change::DeleteRel { id: 5 }]);
+    commit(
+        &mut store,
+        &[Change::DeleteRel { id: 6 }, Change::DeleteRel { id: 5 }],
+    );
     assert_eq!(
         load_all(&mut store).1.next_rel_id,
         7,

@@ -255,13 +255,18 @@ fn graph_nodes(tx: &Transaction<'_>, sink: Sink<'_>) -> Result<(), StoreError> {
 /// The extra properties of posts, comments and interests, after those (by id).
 fn node_props(tx: &Transaction<'_>, sink: Sink<'_>) -> Result<(), StoreError> {
     const T: &str = "node_props";
-    for_each_row(tx, "SELECT id, props FROM node_props ORDER BY id", [], |row| {
-        sink(Change::SetNodeProps {
-            id: NodeId(get(row, 0, T)?),
-            props: props(row, 1, T)?,
-        });
-        Ok(())
-    })
+    for_each_row(
+        tx,
+        "SELECT id, props FROM node_props ORDER BY id",
+        [],
+        |row| {
+            sink(Change::SetNodeProps {
+                id: NodeId(get(row, 0, T)?),
+                props: props(row, 1, T)?,
+            });
+            Ok(())
+        },
+    )
 }
 
 /// Graph-only relationships with their ids, last (they may join any two nodes), by id.

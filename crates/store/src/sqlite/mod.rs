@@ -229,10 +229,8 @@ impl Store for SqliteStore {
                 .execute([max_id.saturating_add(1)])?;
         }
         if let Some(max_id) = changes.iter().filter_map(Change::created_rel_id).max() {
-            tx.prepare_cached(
-                "UPDATE meta SET value = max(value, ?1) WHERE key = 'next_rel_id'",
-            )?
-            .execute([max_id.saturating_add(1)])?;
+            tx.prepare_cached("UPDATE meta SET value = max(value, ?1) WHERE key = 'next_rel_id'")?
+                .execute([max_id.saturating_add(1)])?;
         }
         tx.commit()?;
         Ok(())

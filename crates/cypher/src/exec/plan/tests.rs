@@ -77,6 +77,7 @@ fn places_each_conjunct_as_soon_as_its_variables_are_bound() -> Result<(), Cyphe
             Step::Expand(_) => "expand",
             Step::Shortest { .. } => "shortest",
             Step::Filter(_) => "filter",
+            Step::Exists { .. } => "exists",
             Step::Props { .. } => "props",
             Step::Path { .. } => "path",
         })

@@ -35,8 +35,12 @@ fn every_rule_is_refused_by_name_and_writes_nothing() {
         .unwrap();
     let public = app.post_text(&bob, "Open to all", "public");
     app.put(&bob, &format!("/v1/posts/{post}/like")).ok(204);
-    app.post(&bob, &format!("/v1/posts/{post}/comments"), json!({"body": "Nice"}))
-        .ok(201);
+    app.post(
+        &bob,
+        &format!("/v1/posts/{post}/comments"),
+        json!({"body": "Nice"}),
+    )
+    .ok(201);
     let op = operator(&app);
     cypher(&app, &op, "CREATE (:Thing {n: 1})", json!({}));
     let before = dump(&app, &op);
@@ -120,7 +124,11 @@ fn every_rule_is_refused_by_name_and_writes_nothing() {
         ("UNWIND range(1, 100001) AS i CREATE (:Thing {i: i})".into(), "at most 100000"),
     ];
     for (query, rule) in &cases {
-        let res = app.post(&op, "/v1/cypher", json!({ "query": query, "params": params }));
+        let res = app.post(
+            &op,
+            "/v1/cypher",
+            json!({ "query": query, "params": params }),
+        );
         let msg = res.err(400, "invalid_query");
         assert!(msg.starts_with("write refused"), "{query}: {msg}");
         assert!(msg.contains(rule), "{query}: expected {rule:?} in {msg:?}");
@@ -140,6 +148,11 @@ fn every_rule_is_refused_by_name_and_writes_nothing() {
         "MATCH (p:Post)<-[:ON]-(c:Comment) WHERE id(p) = $p DETACH DELETE c, p",
         json!({ "p": post }),
     );
-    app.get(&ann, &format!("/v1/posts/{post}")).err(404, "not_found");
-    assert_eq!(app.list_ids(&ann, &format!("/v1/riders/{}/friends", ann.id)).len(), 2);
+    app.get(&ann, &format!("/v1/posts/{post}"))
+        .err(404, "not_found");
+    assert_eq!(
+        app.list_ids(&ann, &format!("/v1/riders/{}/friends", ann.id))
+            .len(),
+        2
+    );
 }
