@@ -44,7 +44,8 @@ enum Cmd {
     Import(ImportArgs),
     /// Write a synthetic social network (LDBC SNB CsvBasic layout) for tests and benchmarks.
     Gen(GenArgs),
-    /// Run a read-only Cypher query: over a stopped data directory, or a running server (--url).
+    /// Run a Cypher query: read-only over a stopped data directory, or on a running server
+    /// (--url), where it may also write.
     Cypher(CypherArgs),
 }
 
