@@ -82,7 +82,11 @@ fn synthetic() -> MemGraph {
         // u^3 puts a third of the mass on the first ~4% of nodes: a heavy tail of hubs.
         let hubby = (NODES as f64 * rng.unit().powi(3)) as u64;
         let any = rng.below(NODES as u64);
-        let ty = if rng.below(5) == 0 { "FOLLOWS" } else { "KNOWS" };
+        let ty = if rng.below(5) == 0 {
+            "FOLLOWS"
+        } else {
+            "KNOWS"
+        };
         let (a, b) = if rng.below(2) == 0 {
             (hubby, any)
         } else {
@@ -113,6 +117,22 @@ fn starts(g: &MemGraph) -> (u64, u64) {
         out.len()
     );
     (typical, 0)
+}
+
+/// Every `c` of `(a)-[:KNOWS]-(b)-[:KNOWS]-(c)` without reusing a relationship, walked with
+/// `expand` alone.
+fn friends_of_friends(g: &MemGraph, a: u64) -> Vec<u64> {
+    let (mut first, mut second, mut out) = (Vec::new(), Vec::new(), Vec::new());
+    g.expand(a, Direction::Both, &["KNOWS"], &mut first);
+    for r in &first {
+        let b = if r.start == a { r.end } else { r.start };
+        second.clear();
+        g.expand(b, Direction::Both, &["KNOWS"], &mut second);
+        for s in second.iter().filter(|s| s.id != r.id) {
+            out.push(if s.start == b { s.end } else { s.start });
+        }
+    }
+    out
 }
 
 fn params(id: u64) -> Params {
@@ -171,6 +191,19 @@ fn kernels(c: &mut Criterion) {
                 b.iter(|| execute_read(&g, black_box(q), &p, Limits::default()).unwrap())
             });
         }
+    }
+    // The same walks straight through `GraphRead::expand`: what the graph itself costs.
+    for (who, id) in [("typical", typical), ("hub", hub)] {
+        grp.bench_with_input(BenchmarkId::new("graph_only_expand", who), &id, |b, id| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                g.expand(black_box(*id), Direction::Outgoing, &["KNOWS"], &mut out);
+                out
+            })
+        });
+        grp.bench_with_input(BenchmarkId::new("graph_only_fof", who), &id, |b, id| {
+            b.iter(|| friends_of_friends(&g, black_box(*id)))
+        });
     }
     // A label scan with a property predicate: every `Page` (10,000 nodes) is looked at.
     let q = "MATCH (n:Page) WHERE n.age = 30 RETURN n";

@@ -13,6 +13,7 @@
 
 mod differential {
     pub mod gen;
+    pub mod logic;
     pub mod model;
     pub mod reference;
     pub mod shrink;
@@ -86,7 +87,10 @@ fn val(v: &Value) -> Val {
 
 /// Rows spelled canonically and sorted: equal vectors are equal multisets of rows.
 fn spelled(rows: &[Vec<Val>]) -> Vec<String> {
-    let mut out: Vec<String> = rows.iter().map(|r| Val::List(r.clone()).to_string()).collect();
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|r| Val::List(r.clone()).to_string())
+        .collect();
     out.sort();
     out
 }
@@ -94,9 +98,7 @@ fn spelled(rows: &[Vec<Val>]) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// `matched`: how many bindings reached `RETURN`.
-    Agree {
-        matched: usize,
-    },
+    Agree { matched: usize },
     /// The reference gave up: too much work for a small case.
     Skipped,
     /// The reference found the query invalid (only a shrunk query should be).
@@ -116,7 +118,14 @@ pub fn check(spec: &GraphSpec, q: &Query) -> Outcome {
     };
     let got = build(spec)
         .and_then(|g| execute_read(&g, &q.to_string(), &Params::new(), Limits::default()))
-        .map(|r| spelled(&r.rows.iter().map(|r| r.iter().map(val).collect::<Vec<_>>()).collect::<Vec<_>>()))
+        .map(|r| {
+            spelled(
+                &r.rows
+                    .iter()
+                    .map(|r| r.iter().map(val).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
+            )
+        })
         .map_err(|e| e.to_string());
     if got.as_ref().is_ok_and(|rows| answers(q, &expected, rows)) {
         Outcome::Agree {
@@ -150,7 +159,12 @@ fn env_u64(name: &str, default: u64) -> u64 {
 /// What the report shows of one answer.
 fn show(rows: &[String]) -> String {
     const SHOWN: usize = 30;
-    let mut s = rows.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n    ");
+    let mut s = rows
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n    ");
     if rows.len() > SHOWN {
         s.push_str(&format!("\n    ... {} rows in all", rows.len()));
     }
@@ -204,7 +218,10 @@ fn multiset_minus(a: &[String], b: &[String]) -> Vec<String> {
 #[test]
 fn engine_answers_like_the_reference_on_random_patterns() {
     // About 5 s in a release build on two busy cores; a debug build is some ten times slower.
-    let cases = env_u64("DIFF_CASES", if cfg!(debug_assertions) { 300 } else { 1500 });
+    let cases = env_u64(
+        "DIFF_CASES",
+        if cfg!(debug_assertions) { 300 } else { 1500 },
+    );
     let first = env_u64("DIFF_SEED", 0);
     let (mut skipped, mut nonempty, mut failures) = (0u64, 0u64, Vec::new());
     let mut hist = [0u64; 5];
@@ -238,7 +255,10 @@ fn engine_answers_like_the_reference_on_random_patterns() {
     eprintln!("{cases} cases: {nonempty} with rows, {skipped} skipped; {hist:?}");
     // The test is only worth something if most cases run and many of them find something.
     assert!(skipped * 20 < cases, "{skipped} of {cases} cases skipped");
-    assert!(nonempty * 3 > cases, "only {nonempty} of {cases} cases had rows");
+    assert!(
+        nonempty * 3 > cases,
+        "only {nonempty} of {cases} cases had rows"
+    );
 }
 
 /// Found by the test above: an inline property map mentioning a variable that the plan binds
@@ -257,7 +277,11 @@ fn inline_maps_may_mention_variables_the_plan_binds_later() -> Result<(), Cypher
         let rows = execute_read(&g, q, &Params::new(), Limits::default())?.rows;
         Ok(rows
             .iter()
-            .map(|r| r.iter().map(|v| if let Value::Int(i) = v { *i } else { -1 }).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|v| if let Value::Int(i) = v { *i } else { -1 })
+                    .collect()
+            })
             .collect())
     };
     assert_eq!(

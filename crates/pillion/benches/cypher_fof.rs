@@ -6,7 +6,8 @@
 //! directory, loads the store into a [`Graph`] the way the server does on start, then for 2,000
 //! random riders times every call of `pillion_cypher::execute_read` (parse, check, plan and run:
 //! what `POST /v1/cypher` costs without HTTP and JSON): the queries with `$id`, and once more
-//! with the id written into the query as the contract writes it. The direct walk over
+//! with the id written into the query as the contract writes it. The process allocates with
+//! mimalloc, as the `pillion` binary does. The direct walk over
 //! `Graph::rider(..).friends()` gives the same rows (checked), so the Cypher overhead is a ratio.
 //! A last line per query ("label fix") runs the `$id` form over the graph behind a wrapper whose
 //! `has_label` answers `Rider` with one map lookup and no allocation: what the adapter's
@@ -31,6 +32,9 @@ use pillion_store::{SqliteStore, Store, DB_FILE};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const FOF: &str =
     "MATCH (a:Rider)-[:IS_FRIEND]-(b:Rider)-[:IS_FRIEND]-(c:Rider) WHERE id(a)=$id RETURN c";
 const FOF_NOT_FRIEND: &str = "MATCH (a:Rider)-[:IS_FRIEND]-(b:Rider)-[:IS_FRIEND]-(c:Rider) \
@@ -53,9 +57,14 @@ fn main() -> anyhow::Result<()> {
     let mut store = SqliteStore::open(&data.join(DB_FILE))?;
     let mut graph = Graph::new();
     store.load(&mut |c| graph.apply(&c))?;
-    eprintln!("loaded the graph in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "loaded the graph in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
-    let mut ids: Vec<u64> = (1..=20_000).filter(|i| graph.rider(RiderId(*i)).is_some()).collect();
+    let mut ids: Vec<u64> = (1..=20_000)
+        .filter(|i| graph.rider(RiderId(*i)).is_some())
+        .collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     ids.shuffle(&mut rng);
     ids.truncate(riders);
@@ -246,7 +255,10 @@ impl Times {
     fn at(&self, q: f64) -> Duration {
         let rank = (q * self.times.len() as f64).ceil() as usize;
         self.times
-            .get(rank.saturating_sub(1).min(self.times.len().saturating_sub(1)))
+            .get(
+                rank.saturating_sub(1)
+                    .min(self.times.len().saturating_sub(1)),
+            )
             .copied()
             .unwrap_or_default()
     }

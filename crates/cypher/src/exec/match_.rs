@@ -3,11 +3,13 @@
 //! uniqueness), variable-length relationships included.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 use super::eval::{eval, is_true, Cx, Env};
+use super::memo::Rels;
 use super::plan::{plan, Hop, PartRef, Plan, Source, Step};
-use super::Table;
-use crate::ast::{Expr, Ident, NodePattern, PathKind, PatternElement, PatternPart, RelPattern};
+use super::{Row, Table};
+use crate::ast::{Expr, Ident, PathKind, PatternElement, PatternPart, RelPattern};
 use crate::graph::{Direction, NodeId, RelId};
 use crate::value::{Path, Value};
 use crate::CypherError;
@@ -15,17 +17,38 @@ use crate::CypherError;
 /// Emits each binding; returns false to stop the search.
 pub(crate) type Emit<'e> = dyn FnMut(&[Value]) -> Result<bool, CypherError> + 'e;
 
+/// What a `MATCH` clause hands on.
+pub(crate) struct Output<'k> {
+    pub optional: bool,
+    /// The most rows the next clause needs.
+    pub cap: usize,
+    /// The only variables the next clause reads, if known: the others are left out.
+    pub keep: Option<&'k BTreeSet<String>>,
+}
+
 pub(crate) fn match_clause(
     cx: &Cx<'_>,
     table: Table,
     pattern: &[PatternPart],
     where_: Option<&Expr>,
-    optional: bool,
-    cap: usize,
+    how: Output<'_>,
 ) -> Result<Table, CypherError> {
     let parts: Vec<PartRef<'_>> = pattern.iter().map(PartRef::from).collect();
     let plan = plan(cx.graph, &table.names, &parts, where_)?;
-    let n = plan.n_named;
+    let names = plan.names.get(..plan.n_named).unwrap_or(&plan.names);
+    let columns: Vec<usize> = (0..names.len())
+        .filter(|c| {
+            let name = names.get(*c);
+            how.keep.is_none_or(|k| name.is_some_and(|n| k.contains(n)))
+        })
+        .collect();
+    let pick = |values: &[Value]| -> Row {
+        columns
+            .iter()
+            .map(|c| values.get(*c).cloned().unwrap_or(Value::Null))
+            .collect()
+    };
+    let cap = how.cap;
     let mut rows = Vec::new();
     for row in &table.rows {
         if rows.len() >= cap {
@@ -33,19 +56,21 @@ pub(crate) fn match_clause(
         }
         let mut found = false;
         run(cx, &plan, row, &mut |values| {
-            rows.push(values.get(..n).unwrap_or(values).to_vec());
+            rows.push(pick(values));
             found = true;
             cx.guard.check_rows(rows.len())?;
             Ok(rows.len() < cap)
         })?;
-        if optional && !found {
-            let mut r = row.clone();
-            r.resize(n, Value::Null);
-            rows.push(r);
+        if how.optional && !found {
+            // The input row, with nulls for the variables this clause would have bound.
+            rows.push(pick(row));
         }
     }
     Ok(Table {
-        names: plan.names.get(..n).unwrap_or(&plan.names).to_vec(),
+        names: columns
+            .iter()
+            .filter_map(|c| names.get(*c).cloned())
+            .collect(),
         rows,
     })
 }
@@ -184,7 +209,7 @@ pub(super) fn leaves(r: &RelId, from: NodeId, dir: Direction) -> bool {
 }
 
 impl<'a> Matcher<'a, '_> {
-    fn env<'s>(&'s self, st: &'s State) -> Env<'s> {
+    pub(super) fn env<'s>(&'s self, st: &'s State) -> Env<'s> {
         Env::new(&self.plan.names, &st.values)
     }
 
@@ -337,119 +362,6 @@ impl<'a> Matcher<'a, '_> {
         Ok(Box::new(ids.into_iter().filter(move |n| g.has_node(*n))))
     }
 
-    /// Whether node `n` exists and has the pattern's labels, and its properties unless `props`
-    /// is false (they are checked later).
-    fn node_fits(
-        &self,
-        st: &State,
-        node: &NodePattern,
-        n: NodeId,
-        props: bool,
-    ) -> Result<bool, CypherError> {
-        Ok(self.cx.graph.has_node(n) && self.pattern_fits(st, node, n, props)?)
-    }
-
-    /// [`Self::node_fits`] for a node known to exist (the end of a relationship).
-    fn pattern_fits(
-        &self,
-        st: &State,
-        node: &NodePattern,
-        n: NodeId,
-        props: bool,
-    ) -> Result<bool, CypherError> {
-        let (g, labels) = (self.cx.graph, &self.cx.cache.labels);
-        if !node.labels.iter().all(|l| labels.has_label(g, n, &l.name)) {
-            return Ok(false);
-        }
-        let props = node.props.as_ref().filter(|_| props);
-        self.props_fit(st, props, |k| g.node_property(n, k))
-    }
-
-    /// Whether `r` has a type and (unless the hop checks them later) the properties of the
-    /// hop's relationship pattern. `typed`: `r` comes from [`Self::rels_from`], which asked the
-    /// graph for those types only.
-    pub(super) fn rel_fits(
-        &self,
-        st: &State,
-        hop: &Hop<'_>,
-        r: &RelId,
-        typed: bool,
-    ) -> Result<bool, CypherError> {
-        let (g, rel) = (self.cx.graph, hop.rel);
-        if !typed && !rel.types.is_empty() {
-            let ty = g.rel_type(r.ty);
-            if !rel.types.iter().any(|t| t.name == ty) {
-                return Ok(false);
-            }
-        }
-        let props = rel.props.as_ref().filter(|_| hop.rel_props);
-        self.props_fit(st, props, |k| g.rel_property(*r, k))
-    }
-
-    /// A deferred property map: the node, relationship or each relationship of a list in
-    /// `slot` must have its properties.
-    fn slot_has_props(&self, st: &State, s: usize, props: &Expr) -> Result<bool, CypherError> {
-        let g = self.cx.graph;
-        let rel_has = |r: &Value| match r {
-            Value::Rel(r) => self.props_fit(st, Some(props), |k| g.rel_property(*r, k)),
-            _ => Ok(false),
-        };
-        match slot(st, s) {
-            Value::Node(n) => self.props_fit(st, Some(props), |k| g.node_property(*n, k)),
-            Value::List(rels) => {
-                for r in rels {
-                    if !rel_has(r)? {
-                        return Ok(false);
-                    }
-                }
-                Ok(true)
-            }
-            r => rel_has(r),
-        }
-    }
-
-    fn props_fit(
-        &self,
-        st: &State,
-        props: Option<&Expr>,
-        get: impl Fn(&str) -> Option<Value>,
-    ) -> Result<bool, CypherError> {
-        let Some(props) = props else {
-            return Ok(true);
-        };
-        match eval(self.cx, &self.env(st), props)? {
-            Value::Map(m) => Ok(m
-                .iter()
-                .all(|(k, v)| get(k).is_some_and(|p| p.cypher_eq(v) == Some(true)))),
-            Value::Null => Ok(false),
-            other => Err(super::ops::type_error("a property map", &other)),
-        }
-    }
-
-    /// Binds (or checks) the node at the end of a hop; returns false if it does not fit.
-    pub(super) fn bind_to(
-        &self,
-        st: &mut State,
-        hop: &Hop<'_>,
-        n: NodeId,
-    ) -> Result<bool, CypherError> {
-        if hop.to_bound {
-            let same = matches!(slot(st, hop.to), Value::Node(b) if *b == n);
-            return Ok(same && self.pattern_fits(st, hop.to_node, n, hop.to_props)?);
-        }
-        if !self.pattern_fits(st, hop.to_node, n, hop.to_props)? {
-            return Ok(false);
-        }
-        set(st, hop.to, Value::Node(n));
-        Ok(true)
-    }
-
-    pub(super) fn unbind_to(&self, st: &mut State, hop: &Hop<'_>) {
-        if !hop.to_bound {
-            set(st, hop.to, Value::Null);
-        }
-    }
-
     pub(super) fn rels_from(&self, hop: &Hop<'_>, from: NodeId) -> Vec<RelId> {
         let types: Vec<&str> = hop.rel.types.iter().map(|t| t.name.as_str()).collect();
         let mut out = Vec::new();
@@ -458,7 +370,7 @@ impl<'a> Matcher<'a, '_> {
     }
 
     /// The relationships of `hop` from `from` to the bound node `to`.
-    fn rels_between(&self, hop: &Hop<'_>, from: NodeId, to: NodeId) -> Vec<RelId> {
+    fn rels_between(&self, hop: &Hop<'_>, from: NodeId, to: NodeId) -> Rels {
         let dir = match hop.dir {
             Direction::Outgoing => 0,
             Direction::Incoming => 1,
@@ -474,7 +386,7 @@ impl<'a> Matcher<'a, '_> {
         remembered.unwrap_or_else(|| {
             let mut rels = self.rels_from(hop, from);
             rels.retain(|r| other_end(r, from, hop.dir) == to);
-            rels
+            Rels::Owned(rels)
         })
     }
 
@@ -487,14 +399,14 @@ impl<'a> Matcher<'a, '_> {
         from: NodeId,
     ) -> Result<bool, CypherError> {
         let candidates = match (hop.rel_bound, slot(st, hop.to)) {
-            (true, _) => match slot(st, hop.rel_slot) {
+            (true, _) => Rels::Owned(match slot(st, hop.rel_slot) {
                 Value::Rel(r) if leaves(r, from, hop.dir) && self.cx.graph.has_rel(*r) => vec![*r],
                 _ => Vec::new(),
-            },
+            }),
             (false, Value::Node(to)) if hop.to_bound => self.rels_between(hop, from, *to),
-            (false, _) => self.rels_from(hop, from),
+            (false, _) => Rels::Owned(self.rels_from(hop, from)),
         };
-        for r in candidates {
+        for r in candidates.iter().copied() {
             self.cx.guard.tick()?;
             if st.used.contains(&r) || !self.rel_fits(st, hop, &r, !hop.rel_bound)? {
                 continue;

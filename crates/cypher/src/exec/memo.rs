@@ -1,5 +1,5 @@
 //! What a read-only query remembers of the graph between rows: the relationships between two
-//! bound nodes, and label checks. A write could change either, so only queries that do not
+//! bound nodes, and checks of nodes (labels, existence). A write could change either, so only queries that do not
 //! write remember anything.
 //!
 //! A hop whose both ends are bound (`NOT (a)-[:R]-(c)` for every row of a friends-of-friends
@@ -9,12 +9,14 @@
 //! [`MAX_HELD`] relationships in all.
 //!
 //! A node's labels are checked wherever a pattern names them, again for the same node on every
-//! row (the start of that anti-join, a node the enclosing pattern has just checked): the last
-//! answers are kept in a small direct-mapped table.
+//! row (the start of that anti-join, a node the enclosing pattern has just checked), and so is
+//! the existence of a bound node: the last answers are kept in a small direct-mapped table.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Deref;
+use std::rc::Rc;
 
 use crate::graph::{GraphRead, NodeId, RelId};
 
@@ -59,11 +61,14 @@ impl Hasher for IntHasher {
 
 type Fast = BuildHasherDefault<IntHasher>;
 
+/// One expansion's relationships by their other end.
+type Ends = HashMap<NodeId, Rc<[RelId]>, Fast>;
+
 #[derive(Default)]
 pub(crate) struct Between {
     on: Cell<bool>,
     asked: RefCell<HashSet<Key, Fast>>,
-    index: RefCell<HashMap<Key, HashMap<NodeId, Vec<RelId>, Fast>, Fast>>,
+    index: RefCell<HashMap<Key, Ends, Fast>>,
     held: Cell<usize>,
 }
 
@@ -81,12 +86,16 @@ impl Between {
         key: Key,
         to: NodeId,
         expand: impl FnOnce() -> Vec<(NodeId, RelId)>,
-    ) -> Option<Vec<RelId>> {
+    ) -> Option<Rels> {
         if !self.on.get() {
             return None;
         }
+        let found = |ends: &Ends| match ends.get(&to) {
+            Some(rels) => Rels::Shared(Rc::clone(rels)),
+            None => Rels::Owned(Vec::new()),
+        };
         if let Some(ends) = self.index.borrow().get(&key) {
-            return Some(ends.get(&to).cloned().unwrap_or_default());
+            return Some(found(ends));
         }
         let mut asked = self.asked.borrow_mut();
         if asked.len() >= MAX_ASKED || self.held.get() >= MAX_HELD || asked.insert(key) {
@@ -96,28 +105,48 @@ impl Between {
         drop(asked);
         let rels = expand();
         self.held.set(self.held.get() + rels.len() + 1);
-        let mut ends: HashMap<NodeId, Vec<RelId>, Fast> = HashMap::default();
+        let mut grouped: HashMap<NodeId, Vec<RelId>, Fast> = HashMap::default();
         for (end, r) in rels {
-            ends.entry(end).or_default().push(r);
+            grouped.entry(end).or_default().push(r);
         }
-        let found = ends.get(&to).cloned().unwrap_or_default();
+        let ends = grouped.into_iter().map(|(n, r)| (n, Rc::from(r))).collect();
+        let answer = found(&ends);
         self.index.borrow_mut().insert(key, ends);
-        Some(found)
+        Some(answer)
     }
 }
 
-/// Entries of the label table.
-const LABEL_SLOTS: usize = 512;
+/// Relationships to try: from the graph, or shared with [`Between`].
+pub(crate) enum Rels {
+    Owned(Vec<RelId>),
+    Shared(Rc<[RelId]>),
+}
 
-/// Label checks: `(node, label text address, answer)`; address 0 is an empty entry. Labels are
-/// told apart by the address of their text in the query, which lives as long as the query.
+impl Deref for Rels {
+    type Target = [RelId];
+
+    fn deref(&self) -> &[RelId] {
+        match self {
+            Rels::Owned(v) => v,
+            Rels::Shared(r) => r,
+        }
+    }
+}
+
+/// Entries of the table of node checks.
+const NODE_SLOTS: usize = 512;
+/// The key of an existence check (no label text lives at address 1).
+const EXISTS: usize = 1;
+
+/// Node checks: `(node, what, answer)`, where `what` is [`EXISTS`] or the address of a label's
+/// text in the query (which lives as long as the query); 0 is an empty entry.
 #[derive(Default)]
-pub(crate) struct Labels {
+pub(crate) struct NodeChecks {
     on: Cell<bool>,
     table: RefCell<Vec<(NodeId, usize, bool)>>,
 }
 
-impl Labels {
+impl NodeChecks {
     /// Turns remembering on: only for a query that does not write.
     pub fn enable(&self) {
         self.on.set(true);
@@ -125,22 +154,31 @@ impl Labels {
 
     /// `graph.has_label(node, label)`, remembered.
     pub fn has_label(&self, graph: &dyn GraphRead, node: NodeId, label: &str) -> bool {
-        if !self.on.get() {
-            return graph.has_label(node, label);
-        }
         let key = label.as_ptr() as usize;
+        self.remembered(node, key, || graph.has_label(node, label))
+    }
+
+    /// `graph.has_node(node)`, remembered.
+    pub fn has_node(&self, graph: &dyn GraphRead, node: NodeId) -> bool {
+        self.remembered(node, EXISTS, || graph.has_node(node))
+    }
+
+    fn remembered(&self, node: NodeId, key: usize, check: impl FnOnce() -> bool) -> bool {
+        if !self.on.get() {
+            return check();
+        }
         let mix = (node ^ (key as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let at = (mix >> 32) as usize % LABEL_SLOTS;
+        let at = (mix >> 32) as usize % NODE_SLOTS;
         let mut table = self.table.borrow_mut();
         if table.is_empty() {
-            table.resize(LABEL_SLOTS, (0, 0, false));
+            table.resize(NODE_SLOTS, (0, 0, false));
         }
         if let Some((n, k, answer)) = table.get(at) {
             if *n == node && *k == key {
                 return *answer;
             }
         }
-        let answer = graph.has_label(node, label);
+        let answer = check();
         if let Some(entry) = table.get_mut(at) {
             *entry = (node, key, answer);
         }

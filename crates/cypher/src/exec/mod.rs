@@ -2,11 +2,12 @@
 //!
 //! A query is a pipeline of clauses, each mapping a [`Table`] (named columns, rows of values) to
 //! the next; a single query starts from one empty row. Matching is planned per `MATCH` clause
-//! ([`plan`]) and run per input row ([`match_`], with [`varlen`] for variable-length
-//! relationships and shortest paths); expressions are evaluated by [`eval`] ([`ops`],
-//! [`functions`]); `WITH` / `RETURN` by [`project`] ([`aggregate`]); writes by [`create`] and
-//! [`write`], which record every change so that [`stats`] can count it the way the openCypher TCK
-//! counts side effects.
+//! ([`plan`]) and run per input row ([`match_`], with [`fits`] for what a bound element must
+//! satisfy, [`varlen`] for variable-length relationships and shortest paths, and [`memo`] for
+//! what a read-only query remembers of the graph between rows); expressions are evaluated by
+//! [`eval`] ([`ops`], [`functions`]); `WITH` / `RETURN` by [`project`] ([`aggregate`]); writes by
+//! [`create`] and [`write`], which record every change so that [`stats`] can count it the way
+//! the openCypher TCK counts side effects.
 //!
 //! The executor touches the graph only through [`GraphRead`] / [`GraphWrite`], checks its
 //! [`Limits`] while it works, and never panics on any input.
@@ -14,6 +15,7 @@
 mod aggregate;
 mod create;
 mod eval;
+mod fits;
 mod functions;
 mod match_;
 mod memo;
@@ -67,7 +69,7 @@ pub(crate) fn run(
             return Err(CypherError::ReadOnly { clause });
         }
         cache.between.enable();
-        cache.labels.enable();
+        cache.nodes.enable();
     }
     let mut ex = Executor {
         target,
@@ -254,13 +256,40 @@ pub(crate) fn read_clause(
             pattern,
             where_,
             ..
-        } => match_::match_clause(cx, table, pattern, where_.as_ref(), *optional, cap),
+        } => {
+            let keep = next.and_then(used_by);
+            let how = match_::Output {
+                optional: *optional,
+                cap,
+                keep: keep.as_ref(),
+            };
+            match_::match_clause(cx, table, pattern, where_.as_ref(), how)
+        }
         Clause::Unwind { expr, alias, .. } => unwind(cx, table, expr, &alias.name, cap),
         Clause::With(p) | Clause::Return(p) => project::project(cx, table, p),
         _ => Err(CypherError::unsupported(
             "updating clauses inside a subquery",
         )),
     }
+}
+
+/// The variables a projection (`WITH` / `RETURN` without `*`) reads: all that a clause before it
+/// needs to hand on. `None` when that cannot be told.
+fn used_by(next: &Clause) -> Option<std::collections::BTreeSet<String>> {
+    let (Clause::With(p) | Clause::Return(p)) = next else {
+        return None;
+    };
+    if p.star {
+        return None;
+    }
+    let mut vars = std::collections::BTreeSet::new();
+    let exprs = p.items.iter().map(|i| &i.expr);
+    let sorts = p.order_by.iter().map(|s| &s.expr);
+    let rest = p.where_.iter().chain(p.skip.iter()).chain(p.limit.iter());
+    for e in exprs.chain(sorts).chain(rest) {
+        walk::mentioned_vars(e, &mut vars);
+    }
+    (!vars.contains(walk::ANY_VARIABLE)).then_some(vars)
 }
 
 /// How many rows a clause followed by `next` needs to make: `next` projects row by row (no

@@ -18,9 +18,9 @@ use crate::CypherError;
 pub(crate) struct Cache {
     regexes: RefCell<HashMap<String, regex::Regex>>,
     now: OnceCell<i128>,
-    /// Expansions between bound nodes and label checks (see [`super::memo`]).
+    /// Expansions between bound nodes, and node checks (see [`super::memo`]).
     pub between: super::memo::Between,
-    pub labels: super::memo::Labels,
+    pub nodes: super::memo::NodeChecks,
 }
 
 /// The most patterns one query keeps compiled.

@@ -5,15 +5,17 @@
 //! of the pattern starts from the cheapest node: one already bound, else one whose id a
 //! conjunct fixes (`id(n) = $x`), else the label with the fewest nodes, else every node; from
 //! there it expands along its chain to the right, then to the left. A conjunct runs as soon as
-//! the variables it mentions are bound; so does an inline property map that mentions a variable
-//! of the pattern bound after its own element (`(b {x: a.x})` reached before `a`).
+//! the variables it mentions are bound ([`checks`]); so does an inline property map that mentions
+//! a variable of the pattern bound after its own element (`(b {x: a.x})` reached before `a`). A
+//! conjunct that is a pattern predicate (or `NOT` one) is planned here too, once, rather than
+//! for every row it filters.
 
 use std::collections::{BTreeSet, HashMap};
 
 use super::walk::{conjuncts, mentioned_vars, ANY_VARIABLE};
 use crate::ast::{
     BinaryOp, Expr, ExprKind, Ident, NodePattern, PathKind, PatternElement, PatternPart,
-    RelDirection, RelPattern, UnaryOp,
+    RelDirection, RelPattern,
 };
 use crate::graph::{Direction, GraphRead};
 use crate::CypherError;
@@ -396,89 +398,6 @@ impl<'q> Planner<'q, '_> {
         self.bound.get(slot).copied().unwrap_or(false)
     }
 
-    /// Places every pending conjunct and deferred property map whose slots are now bound.
-    fn place_ready(&mut self) {
-        let bound = &self.bound;
-        let ready = |needs: &Vec<usize>| {
-            needs
-                .iter()
-                .all(|s| bound.get(*s).copied().unwrap_or(false))
-        };
-        let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
-            .into_iter()
-            .partition(|(_, needs)| ready(needs));
-        self.pending = rest;
-        for (c, _) in now {
-            let step = self.conjunct_step(c);
-            self.steps.push(step);
-        }
-        let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.deferred)
-            .into_iter()
-            .partition(|(_, _, needs)| ready(needs));
-        self.deferred = rest;
-        self.steps.extend(
-            now.into_iter()
-                .map(|(slot, props, _)| Step::Props { slot, props }),
-        );
-    }
-
-    /// The step that checks conjunct `c`. A pattern predicate (or its negation) would otherwise
-    /// be planned again for every row it filters.
-    fn conjunct_step(&self, c: &'q Expr) -> Step<'q> {
-        let (negated, inner): (bool, &'q Expr) = match &c.kind {
-            ExprKind::Unary(UnaryOp::Not, inner) => (true, inner),
-            _ => (false, c),
-        };
-        let planned = match &inner.kind {
-            ExprKind::PatternPredicate(element) => {
-                let part = PartRef {
-                    var: None,
-                    kind: PathKind::Normal,
-                    element,
-                };
-                plan(self.graph, &self.names, &[part], None)
-            }
-            ExprKind::ExistsSubquery { pattern, where_ } => {
-                let parts: Vec<PartRef<'q>> = pattern.iter().map(PartRef::from).collect();
-                plan(self.graph, &self.names, &parts, where_.as_deref())
-            }
-            _ => return Step::Filter(c),
-        };
-        match planned {
-            Ok(plan) => Step::Exists {
-                plan: Box::new(plan),
-                negated,
-            },
-            // Refused only if it ever runs, as the expression would be.
-            Err(_) => Step::Filter(c),
-        }
-    }
-
-    /// Whether the property map of the element in `slot` can be checked as the element is
-    /// bound; if it mentions a variable of the pattern not bound yet (or the element itself), it
-    /// is deferred until they are.
-    fn props_now(&mut self, slot: usize, props: Option<&'q Expr>) -> bool {
-        let Some(props) = props else {
-            return true;
-        };
-        let mut vars = BTreeSet::new();
-        mentioned_vars(props, &mut vars);
-        let mut needs: Vec<usize> = if vars.contains(ANY_VARIABLE) {
-            (self.n_in..self.n_named).collect()
-        } else {
-            vars.iter()
-                .filter_map(|v| self.names.iter().rposition(|n| n == v))
-                .filter(|s| *s >= self.n_in)
-                .collect()
-        };
-        if needs.iter().all(|s| self.is_bound(*s)) {
-            return true;
-        }
-        needs.push(slot);
-        self.deferred.push((slot, props, needs));
-        false
-    }
-
     fn emit_node(&mut self, slot: usize, node: &'q NodePattern, bound_rel: Option<usize>) {
         let props = self.props_now(slot, node.props.as_ref());
         if self.is_bound(slot) {
@@ -610,5 +529,6 @@ fn is_id_of(e: &Expr, var: &str) -> bool {
     }
 }
 
+mod checks;
 #[cfg(test)]
 mod tests;

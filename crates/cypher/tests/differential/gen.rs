@@ -3,7 +3,7 @@
 
 use super::model::{
     Chain, CmpOp, Dir, Expr, GraphSpec, MatchClause, NodePat, NodeSpec, PatProps, Props, Query,
-    RelPat, RelSpec, Val,
+    RelPat, RelSpec, Val, With,
 };
 
 /// SplitMix64: small, seedable, good enough to pick shapes.
@@ -212,7 +212,14 @@ fn rel_pat(rng: &mut Rng, scope: &mut Scope, reuse: &mut Vec<String>) -> RelPat 
         None
     };
     if let Some(v) = &var {
-        scope.add(v, if len.is_some() { Kind::RelList } else { Kind::Rel });
+        scope.add(
+            v,
+            if len.is_some() {
+                Kind::RelList
+            } else {
+                Kind::Rel
+            },
+        );
     }
     RelPat {
         var,
@@ -342,7 +349,11 @@ fn predicate(rng: &mut Rng, scope: &Scope, depth: usize) -> Expr {
     let nodes = scope.of(Kind::Node);
     match rng.below(20) {
         0..=3 => Expr::Cmp(cmp_op(rng), b(operand(rng, scope)), b(operand(rng, scope))),
-        4..=7 => Expr::Cmp(cmp_op(rng), b(operand(rng, scope)), b(Expr::Lit(int_val(rng)))),
+        4..=7 => Expr::Cmp(
+            cmp_op(rng),
+            b(operand(rng, scope)),
+            b(Expr::Lit(int_val(rng))),
+        ),
         8 => Expr::Range(
             b(operand(rng, scope)),
             rng.pick(&[CmpOp::Lt, CmpOp::Le]),
@@ -365,7 +376,11 @@ fn predicate(rng: &mut Rng, scope: &Scope, depth: usize) -> Expr {
         }
         14..=17 if !nodes.is_empty() => Expr::Pattern(pattern_predicate(rng, scope)),
         18 if !nodes.is_empty() && !scope.in_exists => exists(rng, scope),
-        _ => Expr::Cmp(CmpOp::Eq, b(operand(rng, scope)), b(Expr::Lit(int_val(rng)))),
+        _ => Expr::Cmp(
+            CmpOp::Eq,
+            b(operand(rng, scope)),
+            b(Expr::Lit(int_val(rng))),
+        ),
     }
 }
 
@@ -428,6 +443,7 @@ fn exists(rng: &mut Rng, scope: &Scope) -> Expr {
 pub fn query(rng: &mut Rng) -> Query {
     let mut scope = Scope::default();
     let mut clauses = vec![match_clause(rng, &mut scope, false)];
+    let with = (rng.chance(20) && !scope.vars.is_empty()).then(|| with(rng, &mut scope));
     if rng.chance(25) {
         let optional = rng.chance(50);
         clauses.push(match_clause(rng, &mut scope, optional));
@@ -454,11 +470,26 @@ pub fn query(rng: &mut Rng) -> Query {
     }
     Query {
         clauses,
+        with,
         distinct,
         items,
         count,
         skip,
         limit,
+    }
+}
+
+/// A `WITH` that keeps some of the variables (at least one), sometimes with `DISTINCT` or a
+/// `WHERE` over what it keeps.
+fn with(rng: &mut Rng, scope: &mut Scope) -> With {
+    let keep = scope.vars.len() - rng.below(scope.vars.len());
+    while scope.vars.len() > keep {
+        scope.vars.swap_remove(rng.below(scope.vars.len()));
+    }
+    With {
+        vars: scope.vars.iter().map(|(v, _)| v.clone()).collect(),
+        distinct: rng.chance(25),
+        where_: rng.chance(30).then(|| predicate(rng, scope, 1)),
     }
 }
 

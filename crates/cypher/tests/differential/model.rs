@@ -196,9 +196,19 @@ pub struct MatchClause {
     pub where_: Option<Expr>,
 }
 
+/// `WITH v1, v2 [WHERE ...]` after the first `MATCH`: only the listed variables go on.
+#[derive(Debug, Clone)]
+pub struct With {
+    pub vars: Vec<String>,
+    pub distinct: bool,
+    pub where_: Option<Expr>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Query {
     pub clauses: Vec<MatchClause>,
+    /// Between the first `MATCH` and what follows it.
+    pub with: Option<With>,
     pub distinct: bool,
     /// Plain items; with `count`, they are the grouping keys.
     pub items: Vec<Expr>,
@@ -282,10 +292,32 @@ impl Display for Expr {
     }
 }
 
+impl Display for With {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.distinct {
+            "WITH DISTINCT "
+        } else {
+            "WITH "
+        })?;
+        f.write_str(&self.vars.join(", "))?;
+        if let Some(w) = &self.where_ {
+            write!(f, " WHERE {w}")?;
+        }
+        Ok(())
+    }
+}
+
 impl Display for Query {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        for c in &self.clauses {
-            f.write_str(if c.optional { "OPTIONAL MATCH " } else { "MATCH " })?;
+        for (k, c) in self.clauses.iter().enumerate() {
+            if let (1, Some(w)) = (k, &self.with) {
+                write!(f, "{w} ")?;
+            }
+            f.write_str(if c.optional {
+                "OPTIONAL MATCH "
+            } else {
+                "MATCH "
+            })?;
             for (i, p) in c.parts.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
@@ -296,6 +328,9 @@ impl Display for Query {
                 write!(f, " WHERE {w}")?;
             }
             f.write_char(' ')?;
+        }
+        if let (1, Some(w)) = (self.clauses.len(), &self.with) {
+            write!(f, "{w} ")?;
         }
         f.write_str(if self.distinct {
             "RETURN DISTINCT "

@@ -10,11 +10,11 @@
 //! mention; then named paths are built, `WHERE` filters under three-valued logic, and `RETURN`
 //! projects.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use super::logic::{and3, bool3, compare, eq3, literals_fit, lookup, props_fit};
 use super::model::{
-    Chain, CmpOp, Dir, Expr, GraphSpec, MatchClause, NodePat, PatProps, Query, RelPat, Val,
+    Chain, Dir, Expr, GraphSpec, MatchClause, NodePat, PatProps, Query, RelPat, Val, With,
 };
 
 pub type Row = BTreeMap<String, Val>;
@@ -54,11 +54,45 @@ impl<'g> Reference<'g> {
     /// The rows of `RETURN`, in no particular order.
     pub fn run(&mut self, q: &Query) -> Result<Vec<Vec<Val>>, RefError> {
         let mut rows = vec![Row::new()];
-        for c in &q.clauses {
+        for (k, c) in q.clauses.iter().enumerate() {
             rows = self.clause(c, rows)?;
+            if let (0, Some(w)) = (k, &q.with) {
+                rows = self.with(w, rows)?;
+            }
         }
         self.matched = rows.len();
         self.project(q, &rows)
+    }
+
+    /// Keeps the listed variables of each row, then `DISTINCT` and `WHERE`.
+    fn with(&mut self, w: &With, rows: Vec<Row>) -> Result<Vec<Row>, RefError> {
+        let mut out: Vec<Row> = Vec::new();
+        let mut seen = Vec::new();
+        for row in rows {
+            let mut kept = Row::new();
+            for v in &w.vars {
+                let value = row
+                    .get(v)
+                    .cloned()
+                    .ok_or_else(|| RefError::Invalid(format!("WITH {v}")))?;
+                kept.insert(v.clone(), value);
+            }
+            if w.distinct {
+                let spelled: Vec<String> = kept.values().map(|v| v.to_string()).collect();
+                if seen.contains(&spelled) {
+                    continue;
+                }
+                seen.push(spelled);
+            }
+            let keep = match &w.where_ {
+                None => true,
+                Some(e) => self.eval(e, &kept)? == Val::Bool(true),
+            };
+            if keep {
+                out.push(kept);
+            }
+        }
+        Ok(out)
     }
 
     fn tick(&mut self) -> Result<(), RefError> {
@@ -167,7 +201,11 @@ impl<'g> Reference<'g> {
             for r in rels {
                 let Val::Rel(r) = r else { return Val::Null };
                 let spec = &self.g.rels[r];
-                at = if spec.start == at { spec.end } else { spec.start };
+                at = if spec.start == at {
+                    spec.end
+                } else {
+                    spec.start
+                };
                 items.push(Val::Rel(r));
                 items.push(Val::Node(at));
             }
@@ -459,85 +497,4 @@ fn clause_vars(c: &MatchClause) -> Vec<String> {
         }
     }
     vars
-}
-
-fn lookup<'a>(props: &'a [(&'static str, Val)], key: &str) -> Option<&'a Val> {
-    props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-}
-
-/// The literal entries of an inline property map hold: a shortcut, as every map is checked
-/// again once the whole pattern is bound.
-fn literals_fit(wanted: &PatProps, has: &[(&'static str, Val)]) -> bool {
-    let literals: Vec<(&'static str, Val)> = wanted
-        .iter()
-        .filter_map(|(k, e)| match e {
-            Expr::Lit(v) => Some((*k, v.clone())),
-            _ => None,
-        })
-        .collect();
-    props_fit(&literals, has)
-}
-
-/// An inline property map matches when every entry's property exists and equals its value.
-fn props_fit(wanted: &[(&'static str, Val)], has: &[(&'static str, Val)]) -> bool {
-    wanted
-        .iter()
-        .all(|(k, v)| lookup(has, k).is_some_and(|p| eq3(p, v) == Some(true)))
-}
-
-fn bool3(b: Option<bool>) -> Val {
-    b.map_or(Val::Null, Val::Bool)
-}
-
-fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
-    match (a, b) {
-        (Some(false), _) | (_, Some(false)) => Some(false),
-        (Some(true), Some(true)) => Some(true),
-        _ => None,
-    }
-}
-
-/// `a = b`: `None` is null.
-fn eq3(a: &Val, b: &Val) -> Option<bool> {
-    match (a, b) {
-        (Val::Null, _) | (_, Val::Null) => None,
-        (Val::Int(x), Val::Float(y)) | (Val::Float(y), Val::Int(x)) => Some(*x as f64 == *y),
-        (Val::List(x), Val::List(y)) if x.len() == y.len() => {
-            let each: Vec<Option<bool>> = x.iter().zip(y).map(|(a, b)| eq3(a, b)).collect();
-            if each.contains(&Some(false)) {
-                Some(false)
-            } else if each.contains(&None) {
-                None
-            } else {
-                Some(true)
-            }
-        }
-        (Val::List(_), Val::List(_)) => Some(false),
-        _ => Some(a == b),
-    }
-}
-
-/// The order `<` and friends see: numbers with numbers, strings with strings, booleans with
-/// booleans; nothing else is comparable.
-fn order3(a: &Val, b: &Val) -> Option<Ordering> {
-    match (a, b) {
-        (Val::Int(x), Val::Int(y)) => Some(x.cmp(y)),
-        (Val::Int(x), Val::Float(y)) => (*x as f64).partial_cmp(y),
-        (Val::Float(x), Val::Int(y)) => x.partial_cmp(&(*y as f64)),
-        (Val::Float(x), Val::Float(y)) => x.partial_cmp(y),
-        (Val::Str(x), Val::Str(y)) => Some(x.cmp(y)),
-        (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
-
-fn compare(op: CmpOp, a: &Val, b: &Val) -> Option<bool> {
-    match op {
-        CmpOp::Eq => eq3(a, b),
-        CmpOp::Ne => eq3(a, b).map(|x| !x),
-        CmpOp::Lt => order3(a, b).map(Ordering::is_lt),
-        CmpOp::Le => order3(a, b).map(Ordering::is_le),
-        CmpOp::Gt => order3(a, b).map(Ordering::is_gt),
-        CmpOp::Ge => order3(a, b).map(Ordering::is_ge),
-    }
 }

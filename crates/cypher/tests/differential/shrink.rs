@@ -75,6 +75,9 @@ fn query_candidates(q: &Query) -> Vec<Query> {
             c.clauses.pop();
         });
     }
+    if q.with.is_some() {
+        edit(&|c| c.with = None);
+    }
     if q.skip.is_some() {
         edit(&|c| c.skip = None);
     }
