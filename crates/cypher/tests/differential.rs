@@ -1,15 +1,19 @@
-//! Differential tests of pattern matching: random small graphs (labels, a few relationship
-//! types, integer / string properties, self-loops and parallel relationships) and random `MATCH`
-//! queries (1-3 parts, chains of 1-3 relationships in any direction with type alternatives,
-//! variable lengths, labels, inline property maps, `WHERE` with comparisons, `AND` / `OR` / `XOR`
-//! / `NOT`, `IS NULL`, label and pattern predicates, sometimes a second (optional) `MATCH`, a
-//! `RETURN` of variables and properties, sometimes `DISTINCT` or `count(*)`), answered by the
-//! engine over a [`MemGraph`] and by the brute-force reference of `differential/reference.rs`;
-//! the answers must be equal as multisets.
+//! Differential tests of pattern matching: random small graphs (6-10 nodes with labels, 8-23
+//! relationships of three types with self-loops and parallel ones, integer / string / float
+//! properties) and random `MATCH` queries (1-3 parts, chains of 1-3 relationships in any
+//! direction with type alternatives and variable lengths, labels, named paths, inline property
+//! maps, some of which mention other variables of the pattern; `WHERE` with comparisons, `AND` /
+//! `OR` / `XOR` / `NOT`, `IS NULL`, `IN`, label predicates, pattern predicates and `EXISTS { }`;
+//! sometimes a `WITH` and a second, possibly optional, `MATCH`; a `RETURN` of variables and
+//! properties, sometimes `DISTINCT`, `count(*)` or `SKIP` / `LIMIT`), answered by the engine over
+//! a [`MemGraph`] and by the brute-force reference of `differential/reference.rs`; the answers
+//! must be equal as multisets (with `SKIP` / `LIMIT` and no `ORDER BY`: a sub-multiset of the
+//! right size).
 //!
 //! A failing case is shrunk (graph and query) and reported with its seed, the graph as a
 //! `CREATE` statement, the query, and both answers. `DIFF_CASES=n` runs more cases,
-//! `DIFF_SEED=s` starts elsewhere.
+//! `DIFF_SEED=s` starts elsewhere, `DIFF_VERBOSE=1` prints every query with its number of
+//! matches.
 
 mod differential {
     pub mod gen;
@@ -217,10 +221,10 @@ fn multiset_minus(a: &[String], b: &[String]) -> Vec<String> {
 
 #[test]
 fn engine_answers_like_the_reference_on_random_patterns() {
-    // About 5 s in a release build on two busy cores; a debug build is some ten times slower.
+    // Some 6 s either way on two busy cores: a debug build is about ten times slower.
     let cases = env_u64(
         "DIFF_CASES",
-        if cfg!(debug_assertions) { 300 } else { 1500 },
+        if cfg!(debug_assertions) { 500 } else { 2000 },
     );
     let first = env_u64("DIFF_SEED", 0);
     let (mut skipped, mut nonempty, mut failures) = (0u64, 0u64, Vec::new());
@@ -256,7 +260,7 @@ fn engine_answers_like_the_reference_on_random_patterns() {
     // The test is only worth something if most cases run and many of them find something.
     assert!(skipped * 20 < cases, "{skipped} of {cases} cases skipped");
     assert!(
-        nonempty * 3 > cases,
+        nonempty * 4 > cases,
         "only {nonempty} of {cases} cases had rows"
     );
 }
