@@ -71,6 +71,9 @@ impl Graph {
                             sorted::insert(&mut r.friends_by_time, (*since, *b));
                         }
                     }
+                    if let Some(r) = self.riders.get_mut(requester) {
+                        sorted::insert(&mut r.friends_asked, *accepter);
+                    }
                     self.timeline_befriended(*requester, *accepter);
                     self.timeline_befriended(*accepter, *requester);
                 }
@@ -81,6 +84,7 @@ impl Graph {
                         if let Some(r) = self.riders.get_mut(x) {
                             sorted::remove(&mut r.friends, y);
                             sorted::remove(&mut r.friends_by_time, &(since, *y));
+                            sorted::remove(&mut r.friends_asked, y);
                         }
                     }
                     self.timeline_unfriended(*a, *b);
@@ -234,6 +238,7 @@ impl Graph {
                 created_at: r.created_at,
                 friends: Vec::new(),
                 friends_by_time: Vec::new(),
+                friends_asked: Vec::new(),
                 requests_out: Vec::new(),
                 requests_in: Vec::new(),
                 follows: Vec::new(),

@@ -26,6 +26,10 @@ pub struct Rider {
     pub(crate) friends: Vec<RiderId>,
     /// The same friends by (friendship time, id), ascending: the order of the friends list.
     pub(crate) friends_by_time: Vec<(Timestamp, RiderId)>,
+    /// The friends this rider asked (it sent the request they accepted), ascending: a subset of
+    /// `friends` that gives a friendship's direction without a lookup (Cypher's `IS_FRIEND`
+    /// points from the requester to the accepter).
+    pub(crate) friends_asked: Vec<RiderId>,
     /// Pending requests this rider sent, ascending by recipient.
     pub(crate) requests_out: Vec<RiderId>,
     /// Pending requests this rider received, ascending by (time, sender).

@@ -83,6 +83,19 @@ enum Node<'g> {
     Other(&'g ExtraNode),
 }
 
+impl Node<'_> {
+    fn kind(&self) -> Kind {
+        match self {
+            Node::Rider(_) => Kind::Rider,
+            Node::Post(_) => Kind::Post,
+            Node::Comment(_) => Kind::Comment,
+            Node::Interest(_) => Kind::Interest,
+            Node::Place(_) => Kind::Place,
+            Node::Other(_) => Kind::Other,
+        }
+    }
+}
+
 impl Graph {
     fn node(&self, id: NodeId) -> Option<Node<'_>> {
         if id & PLACE_BIT != 0 {
@@ -106,14 +119,7 @@ impl Graph {
 
     /// What node `id` is, if it exists.
     pub(crate) fn kind(&self, id: NodeId) -> Option<Kind> {
-        Some(match self.node(id)? {
-            Node::Rider(_) => Kind::Rider,
-            Node::Post(_) => Kind::Post,
-            Node::Comment(_) => Kind::Comment,
-            Node::Interest(_) => Kind::Interest,
-            Node::Place(_) => Kind::Place,
-            Node::Other(_) => Kind::Other,
-        })
+        self.node(id).map(|n| n.kind())
     }
 }
 
@@ -230,16 +236,22 @@ impl GraphRead for Graph {
     fn labels(&self, node: NodeId) -> Vec<String> {
         match self.node(node) {
             Some(Node::Other(n)) => self.label_names(n),
-            Some(_) => self
-                .kind(node)
-                .map(|k| vec![k.label().to_owned()])
-                .unwrap_or_default(),
+            Some(n) => vec![n.kind().label().to_owned()],
             None => Vec::new(),
         }
     }
 
     fn has_label(&self, node: NodeId, label: &str) -> bool {
-        self.labels(node).iter().any(|l| l == label)
+        // On every row of most patterns: one lookup, no label list built.
+        match self.node(node) {
+            Some(Node::Other(n)) => self
+                .extras
+                .names
+                .get(label)
+                .is_some_and(|sym| n.labels.binary_search(&sym).is_ok()),
+            Some(n) => n.kind().label() == label,
+            None => false,
+        }
     }
 
     fn node_property(&self, node: NodeId, key: &str) -> Option<Value> {
@@ -315,14 +327,7 @@ impl GraphRead for Graph {
         if r.ty >= SOCIAL_TYPES {
             return self.has_extra_rel(r);
         }
-        let mut all = Vec::new();
-        self.expand(
-            r.start,
-            Direction::Outgoing,
-            &[self.rel_type(r.ty)],
-            &mut all,
-        );
-        all.contains(&r)
+        self.has_social_rel(r)
     }
 
     fn rel_property(&self, r: RelId, key: &str) -> Option<Value> {

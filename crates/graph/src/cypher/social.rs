@@ -5,7 +5,7 @@
 //! from the indexed end (a post's likers, a comment's author) cost nothing extra.
 
 use pillion_cypher::{Direction, RelId, Value};
-use pillion_model::RiderId;
+use pillion_model::{CommentId, InterestId, PostId, RiderId};
 
 use super::{
     incoming, int, json, outgoing, rel, time, wants, AT, COMMENTED, FOLLOWS, FRIEND_REQUEST,
@@ -23,9 +23,11 @@ impl Graph {
     ) {
         let me = r.id.0;
         if wants(types, IS_FRIEND) {
+            // A friendship points from the requester to the accepter: `friends_asked` is the
+            // ascending subset of `friends` that this rider asked, walked alongside.
+            let mut asked = r.friends_asked.iter().peekable();
             for f in &r.friends {
-                // A friendship points from the requester to the accepter.
-                let from_me = self.friendship(r.id, *f).is_none_or(|(req, _)| req == r.id);
+                let from_me = asked.next_if(|a| **a == *f).is_some();
                 if from_me && outgoing(d) {
                     out.push(rel(IS_FRIEND, me, f.0));
                 } else if !from_me && incoming(d) {
@@ -138,6 +140,54 @@ impl Graph {
             fans.sort_unstable();
             out.extend(fans.into_iter().map(|r| rel(FOLLOWS, r, i.id.0)));
         }
+    }
+
+    /// Whether the social relationship `r` (type below `SOCIAL_TYPES`) exists: a lookup at its
+    /// indexed end, not an expansion.
+    pub(super) fn has_social_rel(&self, r: RelId) -> bool {
+        let (start, end) = (r.start, r.end);
+        let exists = match r.ty {
+            IS_FRIEND => self
+                .friendship(RiderId(start), RiderId(end))
+                .is_some_and(|(asker, _)| asker.0 == start),
+            FRIEND_REQUEST => self
+                .riders
+                .get(&RiderId(start))
+                .is_some_and(|x| x.has_requested(RiderId(end))),
+            POSTED => self
+                .posts
+                .get(&PostId(end))
+                .is_some_and(|p| p.author.0 == start),
+            LIKES => self
+                .posts
+                .get(&PostId(end))
+                .is_some_and(|p| crate::sorted::contains(&p.likers, &RiderId(start))),
+            COMMENTED => self
+                .comments
+                .get(&CommentId(end))
+                .is_some_and(|c| c.author.0 == start),
+            ON => self
+                .comments
+                .get(&CommentId(start))
+                .is_some_and(|c| c.post.0 == end),
+            FOLLOWS => self
+                .riders
+                .get(&RiderId(start))
+                .is_some_and(|x| crate::sorted::contains(&x.follows, &InterestId(end))),
+            TAGGED => self
+                .posts
+                .get(&PostId(start))
+                .is_some_and(|p| p.interests.contains(&InterestId(end))),
+            AT => {
+                end == start | PLACE_BIT
+                    && self
+                        .posts
+                        .get(&PostId(start))
+                        .is_some_and(|p| p.place.is_some())
+            }
+            _ => false,
+        };
+        exists && rel(r.ty, start, end) == r
     }
 
     /// A property of a social node's own (not one of its extra properties).

@@ -5,6 +5,7 @@
 
 mod apply;
 mod batching;
+mod cypher_view;
 mod hybrid;
 mod model;
 mod plan;
