@@ -67,6 +67,9 @@ impl<const MODE: u8> GraphRead for StubGraph<MODE> {
     fn rel_properties(&self, _: RelId) -> Vec<(String, Value)> {
         Vec::new()
     }
+    fn end_labels(&self, _: u32) -> Option<(&str, &str)> {
+        None
+    }
 }
 
 fn refused<T>() -> Result<T, CypherError> {

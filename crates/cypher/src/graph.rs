@@ -54,6 +54,12 @@ pub trait GraphRead {
     fn has_rel(&self, rel: RelId) -> bool;
     fn rel_property(&self, rel: RelId, key: &str) -> Option<Value>;
     fn rel_properties(&self, rel: RelId) -> Vec<(String, Value)>;
+    /// The label that every relationship of type number `ty` guarantees at its start node and
+    /// at its end node, if the graph's schema makes such a promise (Pillion's `IS_FRIEND` joins
+    /// two `Rider`s). A pattern node that asks for only that label at such an end is then not
+    /// checked row by row. `None` promises nothing. (No default: a wrapper that forgot to
+    /// forward it would silently lose the promise.)
+    fn end_labels(&self, ty: u32) -> Option<(&str, &str)>;
 }
 
 /// Changing a property graph. A graph used by [`crate::execute`] must be able to undo every

@@ -176,6 +176,11 @@ impl GraphRead for MemGraph {
             })
             .unwrap_or_default()
     }
+
+    /// A schemaless graph promises nothing.
+    fn end_labels(&self, _: u32) -> Option<(&str, &str)> {
+        None
+    }
 }
 
 impl GraphWrite for MemGraph {

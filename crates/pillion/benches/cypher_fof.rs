@@ -221,6 +221,9 @@ impl GraphRead for RiderLabel<'_> {
     fn rel_properties(&self, rel: RelId) -> Vec<(String, Value)> {
         self.0.rel_properties(rel)
     }
+    fn end_labels(&self, ty: u32) -> Option<(&str, &str)> {
+        self.0.end_labels(ty)
+    }
 }
 
 /// Times `f` once per id, `passes` times over; keeps each id's fastest call.

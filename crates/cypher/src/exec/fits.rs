@@ -21,19 +21,21 @@ impl Matcher<'_, '_> {
         props: bool,
     ) -> Result<bool, CypherError> {
         let exists = self.cx.cache.nodes.has_node(self.cx.graph, n);
-        Ok(exists && self.pattern_fits(st, node, n, props)?)
+        Ok(exists && self.pattern_fits(st, node, n, props, false)?)
     }
 
-    /// [`Self::node_fits`] for a node known to exist (the end of a relationship).
+    /// [`Self::node_fits`] for a node known to exist (the end of a relationship); its labels
+    /// are not looked at when `labels_known` (see [`Self::labels_implied`]).
     pub(super) fn pattern_fits(
         &self,
         st: &State,
         node: &NodePattern,
         n: NodeId,
         props: bool,
+        labels_known: bool,
     ) -> Result<bool, CypherError> {
         let (g, nodes) = (self.cx.graph, &self.cx.cache.nodes);
-        if !node.labels.iter().all(|l| nodes.has_label(g, n, &l.name)) {
+        if !labels_known && !node.labels.iter().all(|l| nodes.has_label(g, n, &l.name)) {
             return Ok(false);
         }
         let props = node.props.as_ref().filter(|_| props);
@@ -106,18 +108,35 @@ impl Matcher<'_, '_> {
         }
     }
 
+    /// Whether relationship `r`'s type already promises its end `n` every label the hop's end
+    /// pattern asks for ([`crate::GraphRead::end_labels`]): one call and a string compare
+    /// instead of a node lookup per row.
+    pub(super) fn labels_implied(&self, hop: &Hop<'_>, r: &RelId, n: NodeId) -> bool {
+        let wanted = &hop.to_node.labels;
+        if wanted.is_empty() {
+            return true;
+        }
+        let Some((start, end)) = self.cx.graph.end_labels(r.ty) else {
+            return false;
+        };
+        let has = if n == r.end { end } else { start };
+        wanted.iter().all(|l| l.name == has)
+    }
+
     /// Binds (or checks) the node at the end of a hop; returns false if it does not fit.
+    /// `labels_known`: the node's labels are known to fit.
     pub(super) fn bind_to(
         &self,
         st: &mut State,
         hop: &Hop<'_>,
         n: NodeId,
+        labels_known: bool,
     ) -> Result<bool, CypherError> {
         if hop.to_bound {
             let same = matches!(slot(st, hop.to), Value::Node(b) if *b == n);
-            return Ok(same && self.pattern_fits(st, hop.to_node, n, hop.to_props)?);
+            return Ok(same && self.pattern_fits(st, hop.to_node, n, hop.to_props, labels_known)?);
         }
-        if !self.pattern_fits(st, hop.to_node, n, hop.to_props)? {
+        if !self.pattern_fits(st, hop.to_node, n, hop.to_props, labels_known)? {
             return Ok(false);
         }
         set(st, hop.to, Value::Node(n));

@@ -411,7 +411,8 @@ impl<'a> Matcher<'a, '_> {
             if st.used.contains(&r) || !self.rel_fits(st, hop, &r, !hop.rel_bound)? {
                 continue;
             }
-            if !self.bind_to(st, hop, other_end(&r, from, hop.dir))? {
+            let to = other_end(&r, from, hop.dir);
+            if !self.bind_to(st, hop, to, self.labels_implied(hop, &r, to))? {
                 continue;
             }
             if !hop.rel_bound {

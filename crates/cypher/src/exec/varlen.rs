@@ -93,7 +93,7 @@ impl Matcher<'_, '_> {
         at: NodeId,
         rels: &[RelId],
     ) -> Result<bool, CypherError> {
-        if !self.bind_to(st, hop, at)? {
+        if !self.bind_to(st, hop, at, false)? {
             return Ok(true);
         }
         let mut list: Vec<Value> = rels.iter().map(|r| Value::Rel(*r)).collect();
@@ -147,7 +147,7 @@ impl Matcher<'_, '_> {
             }
             at = other_end(r, at, hop.dir);
         }
-        if !self.bind_to(st, hop, at)? {
+        if !self.bind_to(st, hop, at, false)? {
             return Ok(true);
         }
         let n_used = st.used.len();

@@ -55,4 +55,7 @@ impl GraphRead for View<'_> {
     fn rel_properties(&self, rel: RelId) -> Vec<(String, Value)> {
         delegate!(self, g => g.rel_properties(rel))
     }
+    fn end_labels(&self, ty: u32) -> Option<(&str, &str)> {
+        delegate!(self, g => g.end_labels(ty))
+    }
 }

@@ -167,6 +167,21 @@ pub(crate) fn json(v: serde_json::Value) -> Option<Value> {
     })
 }
 
+/// The kinds of node at the start and end of every relationship of social type `ty` (a
+/// graph-only type promises nothing: `None`).
+pub(crate) fn end_kinds(ty: u32) -> Option<(Kind, Kind)> {
+    Some(match ty {
+        IS_FRIEND | FRIEND_REQUEST => (Kind::Rider, Kind::Rider),
+        POSTED | LIKES => (Kind::Rider, Kind::Post),
+        COMMENTED => (Kind::Rider, Kind::Comment),
+        ON => (Kind::Comment, Kind::Post),
+        FOLLOWS => (Kind::Rider, Kind::Interest),
+        TAGGED => (Kind::Post, Kind::Interest),
+        AT => (Kind::Post, Kind::Place),
+        _ => return None,
+    })
+}
+
 fn wants(types: &[&str], ty: u32) -> bool {
     types.is_empty() || types.contains(&TYPES[ty as usize])
 }
@@ -335,6 +350,10 @@ impl GraphRead for Graph {
             return self.extra_rel_property(r, key);
         }
         self.social_rel_property(r, key)
+    }
+
+    fn end_labels(&self, ty: u32) -> Option<(&str, &str)> {
+        end_kinds(ty).map(|(s, e)| (s.label(), e.label()))
     }
 
     fn rel_properties(&self, r: RelId) -> Vec<(String, Value)> {

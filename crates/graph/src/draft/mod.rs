@@ -283,6 +283,12 @@ impl GraphRead for Draft<'_> {
         }
     }
 
+    /// A draft promises nothing: writing queries are not the hot path, and a promise would
+    /// have to hold for the nodes the query itself changes.
+    fn end_labels(&self, _: u32) -> Option<(&str, &str)> {
+        None
+    }
+
     fn rel_properties(&self, r: RelId) -> Vec<(String, Value)> {
         if let Some(new) = self.new_rels.get(&r) {
             if r.ty < SOCIAL_TYPES {

@@ -8,9 +8,7 @@ use pillion_cypher::{CypherError, Value};
 use pillion_model::Props;
 use serde_json::Value as Json;
 
-use crate::cypher::{
-    Kind, AT, COMMENTED, FOLLOWS, FRIEND_REQUEST, IS_FRIEND, LIKES, ON, POSTED, TAGGED, TYPES,
-};
+use crate::cypher::{end_kinds, Kind, SOCIAL_TYPES, TYPES};
 
 /// The labels of the social model: a node with one of them is a rider, post, comment or
 /// interest, and has that label alone.
@@ -27,26 +25,11 @@ pub(super) fn invalid(what: &str, e: pillion_model::Error) -> CypherError {
     refused(format!("{what}: {e}"))
 }
 
-/// The social relationships: type, start kind, end kind. A relationship of one of these types
-/// between nodes of other kinds is graph-only (an import has `(:Rider)-[:LIKES]->(:Comment)`).
-const SOCIAL: [(u32, Kind, Kind); 9] = [
-    (IS_FRIEND, Kind::Rider, Kind::Rider),
-    (FRIEND_REQUEST, Kind::Rider, Kind::Rider),
-    (POSTED, Kind::Rider, Kind::Post),
-    (LIKES, Kind::Rider, Kind::Post),
-    (COMMENTED, Kind::Rider, Kind::Comment),
-    (ON, Kind::Comment, Kind::Post),
-    (FOLLOWS, Kind::Rider, Kind::Interest),
-    (TAGGED, Kind::Post, Kind::Interest),
-    (AT, Kind::Post, Kind::Place),
-];
-
-/// The social type number of a relationship `name` from a `start` to an `end` node.
+/// The social type number of a relationship `name` from a `start` to an `end` node. A
+/// relationship of a social type's name between nodes of other kinds is graph-only (an import
+/// has `(:Rider)-[:LIKES]->(:Comment)`).
 pub(super) fn social_type(name: &str, start: Kind, end: Kind) -> Option<u32> {
-    SOCIAL
-        .iter()
-        .find(|(ty, s, e)| TYPES[*ty as usize] == name && *s == start && *e == end)
-        .map(|(ty, _, _)| *ty)
+    (0..SOCIAL_TYPES).find(|ty| TYPES[*ty as usize] == name && end_kinds(*ty) == Some((start, end)))
 }
 
 pub(super) fn type_name(ty: u32) -> &'static str {

@@ -1,7 +1,7 @@
 //! The graph as Cypher sees it (`GraphRead for Graph`), checked against itself over random
 //! histories: every relationship an expansion gives exists (`has_rel`) and is found from its
 //! other end, a friendship points from the rider who asked, label checks agree with the label
-//! lists, and a relationship that an unfriending, unlike or deleted post took away is gone.
+//! lists, a type's promised end labels hold, and a relationship that an unfriending, unlike or deleted post took away is gone.
 
 use std::collections::BTreeSet;
 
@@ -57,6 +57,12 @@ fn check_view(g: &Graph, ctx: &str) {
                 expanded(g, r.end, Direction::Incoming, &[]).contains(r),
                 "{ctx}: {r:?} is not found from its end"
             );
+            if let Some((start, end)) = g.end_labels(r.ty) {
+                assert!(
+                    g.has_label(r.start, start) && g.has_label(r.end, end),
+                    "{ctx}: {r:?} breaks its type's promise of ({start}, {end})"
+                );
+            }
             let ty = g.rel_type(r.ty);
             assert!(
                 expanded(g, n, Direction::Outgoing, &[ty]).contains(r),
