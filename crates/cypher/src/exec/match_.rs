@@ -415,13 +415,14 @@ impl<'a> Matcher<'a, '_> {
             if !self.bind_to(st, hop, to, self.labels_implied(hop, &r, to))? {
                 continue;
             }
-            if !hop.rel_bound {
+            let bind = !hop.rel_bound && hop.bind_rel;
+            if bind {
                 set(st, hop.rel_slot, Value::Rel(r));
             }
             st.used.push(r);
             let go_on = self.step(i + 1, st, emit)?;
             st.used.pop();
-            if !hop.rel_bound {
+            if bind {
                 set(st, hop.rel_slot, Value::Null);
             }
             self.unbind_to(st, hop);

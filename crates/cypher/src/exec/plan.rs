@@ -66,6 +66,10 @@ pub(crate) struct Hop<'q> {
     /// later [`Step::Props`]).
     pub rel_props: bool,
     pub to_props: bool,
+    /// Whether the relationship is written to its slot. An anonymous relationship that no path
+    /// or deferred property check reads is not: binding and clearing it cost two writes per
+    /// row for nothing (uniqueness is kept by the matcher's list of used relationships).
+    pub bind_rel: bool,
 }
 
 pub(crate) enum Step<'q> {
@@ -254,11 +258,41 @@ pub(crate) fn plan<'q>(
     for (slot, props, _) in std::mem::take(&mut p.deferred) {
         p.steps.push(Step::Props { slot, props });
     }
+    skip_unread_rels(&mut p.steps, n_named);
     Ok(Plan {
         names: p.names,
         n_named,
         steps: p.steps,
     })
+}
+
+/// Clears [`Hop::bind_rel`] for the single-hop relationships that have no name and that no
+/// later step reads.
+fn skip_unread_rels(steps: &mut [Step<'_>], n_named: usize) {
+    let mut read = BTreeSet::new();
+    for step in steps.iter() {
+        match step {
+            Step::Props { slot, .. } => {
+                read.insert(*slot);
+            }
+            Step::Path { hops, .. } => read.extend(hops.iter().map(|(rel, _)| *rel)),
+            Step::Scan {
+                source: Source::RelEnds(slot),
+                ..
+            } => {
+                read.insert(*slot);
+            }
+            _ => {}
+        }
+    }
+    for step in steps.iter_mut() {
+        if let Step::Expand(hop) = step {
+            let unread = hop.rel_slot >= n_named && !read.contains(&hop.rel_slot);
+            if unread && !hop.rel_bound && hop.rel.length.is_none() {
+                hop.bind_rel = false;
+            }
+        }
+    }
 }
 
 fn nodes_of(element: &PatternElement) -> impl Iterator<Item = &NodePattern> {
@@ -444,6 +478,7 @@ impl<'q> Planner<'q, '_> {
             leftward,
             rel_props: true,
             to_props: true,
+            bind_rel: true,
         }
     }
 

@@ -85,3 +85,31 @@ fn places_each_conjunct_as_soon_as_its_variables_are_bound() -> Result<(), Cyphe
     assert_eq!(kinds, ["scan", "filter", "expand", "expand", "filter"]);
     Ok(())
 }
+
+/// Which hops write their relationship to its slot.
+fn binds(p: &Plan<'_>) -> Vec<bool> {
+    p.steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Expand(hop) => Some(hop.bind_rel),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn binds_a_relationship_only_where_something_reads_it() -> Result<(), CypherError> {
+    let g = graph()?;
+    let anonymous = parsed("MATCH (a:Few)-[:R]-(b)-[:R]-(c) RETURN c")?;
+    assert_eq!(binds(&plan_of(&g, &anonymous, &[])?), [false, false]);
+    let named = parsed("MATCH (a:Few)-[r:R]-(b)-[:R]-(c) RETURN r")?;
+    assert_eq!(binds(&plan_of(&g, &named, &[])?), [true, false]);
+    let path = parsed("MATCH p = (a:Few)-[:R]-(b) RETURN p")?;
+    assert_eq!(binds(&plan_of(&g, &path, &[])?), [true]);
+    // The map mentions `c`, bound after the relationship: checked by a later step.
+    let deferred = parsed("MATCH (a:Few)-[:R {w: c.w}]-(b)-[:R]-(c) RETURN c")?;
+    let plan = plan_of(&g, &deferred, &[])?;
+    assert!(plan.steps.iter().any(|s| matches!(s, Step::Props { .. })));
+    assert_eq!(binds(&plan), [true, false]);
+    Ok(())
+}
