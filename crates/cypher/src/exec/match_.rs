@@ -170,9 +170,9 @@ pub(super) struct State {
 pub(super) struct Matcher<'a, 'q> {
     pub cx: &'a Cx<'a>,
     pub plan: &'a Plan<'q>,
-    /// A state for the subplan of a [`Step::Exists`], kept between rows so that a check per
-    /// row allocates nothing.
-    spare: RefCell<Option<State>>,
+    /// The used-relationship list of the subplan of a [`Step::Exists`], kept between rows so
+    /// that a check per row allocates nothing.
+    spare: RefCell<Option<Vec<RelId>>>,
 }
 
 pub(super) fn slot(st: &State, s: usize) -> &Value {
@@ -242,7 +242,7 @@ impl<'a> Matcher<'a, '_> {
                 _ => Ok(true),
             },
             Step::Exists { plan, negated } => {
-                if self.exists(plan, &st.values)? != *negated {
+                if self.exists(plan, st)? != *negated {
                     self.step(i + 1, st, emit)
                 } else {
                     Ok(true)
@@ -302,27 +302,30 @@ impl<'a> Matcher<'a, '_> {
         }
     }
 
-    /// Whether `plan` (a subplan over this plan's slots) matches from `values`.
-    fn exists(&self, plan: &Plan<'_>, values: &[Value]) -> Result<bool, CypherError> {
-        let mut inner = self.spare.take().unwrap_or(State {
-            values: Vec::new(),
-            used: Vec::new(),
-        });
-        inner.values.clear();
-        inner.values.extend_from_slice(values);
-        inner.values.resize(plan.names.len(), Value::Null);
-        inner.used.clear();
+    /// Whether `plan` (a subplan over this plan's slots, then its own) matches from the
+    /// current binding. It runs on the same state: its own slots are added after this plan's
+    /// and taken off again, so no value is copied per row; it keeps its own list of used
+    /// relationships (a pattern predicate is a pattern of its own).
+    fn exists(&self, plan: &Plan<'_>, st: &mut State) -> Result<bool, CypherError> {
+        let outer = st.values.len();
+        st.values.resize(plan.names.len().max(outer), Value::Null);
+        let spare = self.spare.take().unwrap_or_default();
+        let outer_used = std::mem::replace(&mut st.used, spare);
+        st.used.clear();
         let sub = Matcher {
             cx: self.cx,
             plan,
             spare: RefCell::default(),
         };
         let mut found = false;
-        sub.step(0, &mut inner, &mut |_| {
+        let answer = sub.step(0, st, &mut |_| {
             found = true;
             Ok(false)
-        })?;
-        self.spare.replace(Some(inner));
+        });
+        st.values.truncate(outer);
+        let spare = std::mem::replace(&mut st.used, outer_used);
+        self.spare.replace(Some(spare));
+        answer?;
         Ok(found)
     }
 
