@@ -409,6 +409,11 @@ impl<'a> Matcher<'a, '_> {
             (false, Value::Node(to)) if hop.to_bound => self.rels_between(hop, from, *to),
             (false, _) => Rels::Owned(self.rels_from(hop, from)),
         };
+        // The slots this hop binds are overwritten by each candidate and cleared once, when
+        // the hop is done: nothing reads them between two candidates (a property map that
+        // mentions the end node is checked by a later step).
+        let bind = !hop.rel_bound && hop.bind_rel;
+        let mut go_on = true;
         for r in candidates.iter().copied() {
             self.cx.guard.tick()?;
             if st.used.contains(&r) || !self.rel_fits(st, hop, &r, !hop.rel_bound)? {
@@ -418,22 +423,21 @@ impl<'a> Matcher<'a, '_> {
             if !self.bind_to(st, hop, to, self.labels_implied(hop, &r, to))? {
                 continue;
             }
-            let bind = !hop.rel_bound && hop.bind_rel;
             if bind {
                 set(st, hop.rel_slot, Value::Rel(r));
             }
             st.used.push(r);
-            let go_on = self.step(i + 1, st, emit)?;
+            go_on = self.step(i + 1, st, emit)?;
             st.used.pop();
-            if bind {
-                set(st, hop.rel_slot, Value::Null);
-            }
-            self.unbind_to(st, hop);
             if !go_on {
-                return Ok(false);
+                break;
             }
         }
-        Ok(true)
+        if bind {
+            set(st, hop.rel_slot, Value::Null);
+        }
+        self.unbind_to(st, hop);
+        Ok(go_on)
     }
 }
 
