@@ -220,7 +220,9 @@ impl<'a> Matcher<'a, '_> {
         emit: &mut Emit<'_>,
     ) -> Result<bool, CypherError> {
         let Some(step) = self.plan.steps.get(i) else {
-            return emit(&st.values);
+            // The state may be longer: slots of a pattern predicate's plan stay allocated.
+            let n = self.plan.names.len().min(st.values.len());
+            return emit(st.values.get(..n).unwrap_or(&st.values));
         };
         self.cx.guard.tick()?;
         match step {
@@ -303,12 +305,20 @@ impl<'a> Matcher<'a, '_> {
     }
 
     /// Whether `plan` (a subplan over this plan's slots, then its own) matches from the
-    /// current binding. It runs on the same state: its own slots are added after this plan's
-    /// and taken off again, so no value is copied per row; it keeps its own list of used
-    /// relationships (a pattern predicate is a pattern of its own).
+    /// current binding. It runs on the same state: its own slots follow this plan's (added
+    /// the first time, then kept, and emptied before each run), so no value is copied per row;
+    /// it keeps its own list of used relationships (a pattern predicate is a pattern of its
+    /// own).
     fn exists(&self, plan: &Plan<'_>, st: &mut State) -> Result<bool, CypherError> {
-        let outer = st.values.len();
-        st.values.resize(plan.names.len().max(outer), Value::Null);
+        let outer = self.plan.names.len();
+        if st.values.len() < plan.names.len() {
+            st.values.resize(plan.names.len(), Value::Null);
+        }
+        for v in st.values.iter_mut().skip(outer) {
+            if !matches!(v, Value::Null) {
+                *v = Value::Null;
+            }
+        }
         let spare = self.spare.take().unwrap_or_default();
         let outer_used = std::mem::replace(&mut st.used, spare);
         st.used.clear();
@@ -322,7 +332,6 @@ impl<'a> Matcher<'a, '_> {
             found = true;
             Ok(false)
         });
-        st.values.truncate(outer);
         let spare = std::mem::replace(&mut st.used, outer_used);
         self.spare.replace(Some(spare));
         answer?;

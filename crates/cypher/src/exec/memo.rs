@@ -68,7 +68,9 @@ type Ends = HashMap<NodeId, Rc<[RelId]>, Fast>;
 pub(crate) struct Between {
     on: Cell<bool>,
     asked: RefCell<HashSet<Key, Fast>>,
-    index: RefCell<HashMap<Key, Ends, Fast>>,
+    index: RefCell<HashMap<Key, Rc<Ends>, Fast>>,
+    /// The expansion asked last: an anti-join asks the same one on every row.
+    last: RefCell<Option<(Key, Rc<Ends>)>>,
     held: Cell<usize>,
 }
 
@@ -94,8 +96,15 @@ impl Between {
             Some(rels) => Rels::Shared(Rc::clone(rels)),
             None => Rels::Owned(Vec::new()),
         };
+        if let Some((k, ends)) = &*self.last.borrow() {
+            if *k == key {
+                return Some(found(ends));
+            }
+        }
         if let Some(ends) = self.index.borrow().get(&key) {
-            return Some(found(ends));
+            let answer = found(ends);
+            *self.last.borrow_mut() = Some((key, Rc::clone(ends)));
+            return Some(answer);
         }
         let mut asked = self.asked.borrow_mut();
         if asked.len() >= MAX_ASKED || self.held.get() >= MAX_HELD || asked.insert(key) {
@@ -109,9 +118,10 @@ impl Between {
         for (end, r) in rels {
             grouped.entry(end).or_default().push(r);
         }
-        let ends = grouped.into_iter().map(|(n, r)| (n, Rc::from(r))).collect();
+        let ends: Rc<Ends> = Rc::new(grouped.into_iter().map(|(n, r)| (n, Rc::from(r))).collect());
         let answer = found(&ends);
-        self.index.borrow_mut().insert(key, ends);
+        self.index.borrow_mut().insert(key, Rc::clone(&ends));
+        *self.last.borrow_mut() = Some((key, ends));
         Some(answer)
     }
 }

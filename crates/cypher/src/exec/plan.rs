@@ -140,11 +140,27 @@ struct Planner<'q, 'g> {
     n_in: usize,
     n_named: usize,
     label_counts: HashMap<&'q str, usize>,
+    /// Per slot, the labels a step of this plan (or of the plan a pattern predicate sits in)
+    /// has already checked the node in it to have: a pattern predicate does not check them
+    /// again (`NOT (a:Rider)-[:IS_FRIEND]-(c:Rider)` after `(a:Rider)-...-(c:Rider)`).
+    known: Vec<Vec<&'q str>>,
 }
 
 pub(crate) fn plan<'q>(
     graph: &dyn GraphRead,
     in_names: &[String],
+    parts: &[PartRef<'q>],
+    where_: Option<&'q Expr>,
+) -> Result<Plan<'q>, CypherError> {
+    plan_knowing(graph, in_names, &[], parts, where_)
+}
+
+/// [`plan`], where the nodes in the input slots of `known` are known to exist and to carry
+/// those labels.
+fn plan_knowing<'q>(
+    graph: &dyn GraphRead,
+    in_names: &[String],
+    known: &[Vec<&'q str>],
     parts: &[PartRef<'q>],
     where_: Option<&'q Expr>,
 ) -> Result<Plan<'q>, CypherError> {
@@ -221,7 +237,10 @@ pub(crate) fn plan<'q>(
         n_in,
         n_named,
         label_counts: HashMap::new(),
+        known: Vec::new(),
     };
+    p.known = known.to_vec();
+    p.known.resize(p.names.len(), Vec::new());
     p.place_ready();
     let mut remaining: Vec<usize> = (0..parts.len()).collect();
     while !remaining.is_empty() {
@@ -435,7 +454,16 @@ impl<'q> Planner<'q, '_> {
     fn emit_node(&mut self, slot: usize, node: &'q NodePattern, bound_rel: Option<usize>) {
         let props = self.props_now(slot, node.props.as_ref());
         if self.is_bound(slot) {
-            self.steps.push(Step::Check { slot, node, props });
+            let checked = self
+                .known
+                .get(slot)
+                .is_some_and(|known| node.labels.iter().all(|l| known.contains(&l.name.as_str())));
+            // A node an earlier step checked for these labels needs no check (unless it has a
+            // property map to check now).
+            if !(checked && (node.props.is_none() || !props)) {
+                self.steps.push(Step::Check { slot, node, props });
+                self.learn(slot, node);
+            }
         } else {
             let source = match (bound_rel, self.id_source(node)) {
                 (Some(rel_slot), _) => Source::RelEnds(rel_slot),
@@ -452,8 +480,20 @@ impl<'q> Planner<'q, '_> {
                 props,
             });
             self.mark(slot);
+            self.learn(slot, node);
         }
         self.place_ready();
+    }
+
+    /// Records that every row past the current step has a node in `slot` with `node`'s labels.
+    fn learn(&mut self, slot: usize, node: &'q NodePattern) {
+        if let Some(known) = self.known.get_mut(slot) {
+            for l in &node.labels {
+                if !known.contains(&l.name.as_str()) {
+                    known.push(&l.name);
+                }
+            }
+        }
     }
 
     fn hop(
@@ -548,9 +588,11 @@ impl<'q> Planner<'q, '_> {
         let (rel_slot, to) = (hop.rel_slot, hop.to);
         hop.rel_props = self.props_now(rel_slot, hop.rel.props.as_ref());
         hop.to_props = self.props_now(to, hop.to_node.props.as_ref());
+        let to_node = hop.to_node;
         self.steps.push(Step::Expand(hop));
         self.mark(rel_slot);
         self.mark(to);
+        self.learn(to, to_node);
         self.place_ready();
     }
 }

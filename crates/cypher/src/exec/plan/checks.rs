@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{plan, PartRef, Planner, Step};
+use super::{plan_knowing, PartRef, Planner, Step};
 use crate::ast::{Expr, ExprKind, PathKind, UnaryOp};
 use crate::exec::walk::{mentioned_vars, ANY_VARIABLE};
 
@@ -49,11 +49,12 @@ impl<'q> Planner<'q, '_> {
                     kind: PathKind::Normal,
                     element,
                 };
-                plan(self.graph, &self.names, &[part], None)
+                plan_knowing(self.graph, &self.names, &self.known, &[part], None)
             }
             ExprKind::ExistsSubquery { pattern, where_ } => {
                 let parts: Vec<PartRef<'q>> = pattern.iter().map(PartRef::from).collect();
-                plan(self.graph, &self.names, &parts, where_.as_deref())
+                let where_ = where_.as_deref();
+                plan_knowing(self.graph, &self.names, &self.known, &parts, where_)
             }
             _ => return Step::Filter(c),
         };
