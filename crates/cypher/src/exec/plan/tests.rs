@@ -68,8 +68,12 @@ fn places_each_conjunct_as_soon_as_its_variables_are_bound() -> Result<(), Cyphe
     let g = graph()?;
     let q = parsed("MATCH (a:Few)-->(b)-->(c) WHERE c.x = 2 AND a.x = 1 RETURN c")?;
     let p = plan_of(&g, &q, &[])?;
-    let kinds: Vec<&str> = p
-        .steps
+    assert_eq!(kinds(&p), ["scan", "filter", "expand", "expand", "filter"]);
+    Ok(())
+}
+
+fn kinds(p: &Plan<'_>) -> Vec<&'static str> {
+    p.steps
         .iter()
         .map(|s| match s {
             Step::Scan { .. } => "scan",
@@ -81,8 +85,37 @@ fn places_each_conjunct_as_soon_as_its_variables_are_bound() -> Result<(), Cyphe
             Step::Props { .. } => "props",
             Step::Path { .. } => "path",
         })
-        .collect();
-    assert_eq!(kinds, ["scan", "filter", "expand", "expand", "filter"]);
+        .collect()
+}
+
+/// The steps of the subplan of the plan's pattern predicate.
+fn predicate_steps(p: &Plan<'_>) -> Vec<&'static str> {
+    p.steps
+        .iter()
+        .find_map(|s| match s {
+            Step::Exists { plan, .. } => Some(kinds(plan)),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_pattern_predicate_checks_only_the_labels_its_match_has_not() -> Result<(), CypherError> {
+    let g = graph()?;
+    let q =
+        parsed("MATCH (a:Few)-[:R]-(b)-[:R]-(c:Many) WHERE NOT (a:Few)-[:R]-(c:Many) RETURN c")?;
+    assert_eq!(predicate_steps(&plan_of(&g, &q, &[])?), ["expand"]);
+    // `b` was matched without a label: the predicate checks it.
+    let q = parsed("MATCH (a:Few)-[:R]-(b)-[:R]-(c) WHERE NOT (b:Many)-[:R]-(a) RETURN c")?;
+    assert_eq!(predicate_steps(&plan_of(&g, &q, &[])?), ["check", "expand"]);
+    // So is a label the match did not ask for, and a variable from an earlier clause.
+    let q = parsed("MATCH (a:Few)-[:R]-(c) WHERE NOT (a:Other)-[:R]-(c) RETURN c")?;
+    assert_eq!(predicate_steps(&plan_of(&g, &q, &[])?), ["check", "expand"]);
+    let q = parsed("MATCH (a)-[:R]-(c:Many) WHERE NOT (a:Few)-[:R]-(c:Many) RETURN c")?;
+    assert_eq!(
+        predicate_steps(&plan_of(&g, &q, &["a"])?),
+        ["check", "expand"]
+    );
     Ok(())
 }
 
