@@ -353,6 +353,32 @@ fn pattern_predicates_and_comprehensions() -> Result<(), CypherError> {
     Ok(())
 }
 
+/// A predicate joining two bound nodes (answered without a subplan) still checks what the
+/// enclosing pattern did not: the end's labels, the type and the direction.
+#[test]
+fn a_predicate_between_bound_nodes_checks_labels_type_and_direction() -> Result<(), CypherError> {
+    let mut g = MemGraph::new();
+    run(
+        &mut g,
+        "CREATE (a:A {name: 'a'}), (x:X {name: 'x'}), (y {name: 'y'}), (z:X {name: 'z'}),
+                (a)-[:R]->(x), (a)-[:R]->(y), (z)-[:R]->(a), (a)-[:S]->(z)",
+    )?;
+    let names = |q: &str| -> Result<Vec<Vec<Value>>, CypherError> {
+        let mut rows = execute_read(&g, q, &Params::new(), Limits::default())?.rows;
+        rows.sort_by_key(|r| format!("{r:?}"));
+        Ok(rows)
+    };
+    let q = "MATCH (a:A), (c) WHERE c <> a AND (a)-[:R]->(c:X) RETURN c.name";
+    assert_eq!(names(q)?, vec![vec![s("x")]]);
+    let q = "MATCH (a:A), (c) WHERE c <> a AND NOT (a)-[:R]->(c:X) RETURN c.name";
+    assert_eq!(names(q)?, vec![vec![s("y")], vec![s("z")]]);
+    let q = "MATCH (a:A), (c) WHERE (a)-[:R]-(c) RETURN c.name";
+    assert_eq!(names(q)?, vec![vec![s("x")], vec![s("y")], vec![s("z")]]);
+    let q = "MATCH (a:A), (c) WHERE (a)<-[:R|S]-(c) RETURN c.name";
+    assert_eq!(names(q)?, vec![vec![s("z")]]);
+    Ok(())
+}
+
 #[test]
 fn long_variable_length_walks_do_not_exhaust_the_stack() -> Result<(), CypherError> {
     let mut g = MemGraph::new();

@@ -310,6 +310,11 @@ impl<'a> Matcher<'a, '_> {
     /// it keeps its own list of used relationships (a pattern predicate is a pattern of its
     /// own).
     fn exists(&self, plan: &Plan<'_>, st: &mut State) -> Result<bool, CypherError> {
+        if let [Step::Expand(hop)] = plan.steps.as_slice() {
+            if let Some(answer) = self.linked(hop, st) {
+                return answer;
+            }
+        }
         let outer = self.plan.names.len();
         if st.values.len() < plan.names.len() {
             st.values.resize(plan.names.len(), Value::Null);
@@ -336,6 +341,35 @@ impl<'a> Matcher<'a, '_> {
         self.spare.replace(Some(spare));
         answer?;
         Ok(found)
+    }
+
+    /// A pattern predicate that is one relationship between two bound nodes, with no
+    /// property map (`NOT (a)-[:IS_FRIEND]-(c)`): answered from the relationships between
+    /// them, without running a subplan. `None` when `hop` is not of that shape.
+    fn linked(&self, hop: &Hop<'_>, st: &State) -> Option<Result<bool, CypherError>> {
+        let simple = hop.to_bound
+            && !hop.rel_bound
+            && hop.rel.length.is_none()
+            && hop.rel.props.is_none()
+            && hop.to_node.props.is_none();
+        let (Value::Node(from), Value::Node(to)) = (slot(st, hop.from), slot(st, hop.to)) else {
+            return None;
+        };
+        if !simple {
+            return None;
+        }
+        let (from, to) = (*from, *to);
+        let rels = self.rels_between(hop, from, to);
+        let (g, nodes) = (self.cx.graph, &self.cx.cache.nodes);
+        let found = rels.iter().any(|r| {
+            self.labels_implied(hop, r, to)
+                || hop
+                    .to_node
+                    .labels
+                    .iter()
+                    .all(|l| nodes.has_label(g, to, &l.name))
+        });
+        Some(Ok(found))
     }
 
     /// The nodes a scan tries, lazily: a scan may stop early (`LIMIT`, `EXISTS`).
