@@ -9,8 +9,9 @@
 //! with the id written into the query as the contract writes it. The process allocates with
 //! mimalloc, as the `pillion` binary does. The direct walk over
 //! `Graph::rider(..).friends()` gives the same rows (checked), so the Cypher overhead is a ratio.
-//! The three ways take turns on each rider, so that a noisy neighbour slows them alike and the
-//! ratio stays readable even when the absolute times do not.
+//! A fourth way, `count(*)`, runs the same match ending in `RETURN count(*)`: the matching
+//! without a result row per path. The ways take turns on each rider, so that a noisy neighbour
+//! slows them alike and the ratios stay readable even when the absolute times do not.
 //!
 //! Run: `cargo bench -p pillion --bench cypher_fof` (about a minute, most of it generating and
 //! importing). `CYPHER_FOF_DATA=dir` reuses (or first fills) a data directory;
@@ -70,7 +71,7 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(!ids.is_empty(), "no riders in the graph");
 
     println!(
-        "{} riders; times per call in µs, rows per call\n\n{:<16} {:<8} {:>8} {:>8} {:>8} {:>8} \
+        "{} riders; times per call in µs, rows per call\n\n{:<16} {:<9} {:>8} {:>8} {:>8} {:>8} \
          {:>10} {:>8} {:>8} {:>8}",
         ids.len(),
         "query",
@@ -104,15 +105,26 @@ fn main() -> anyhow::Result<()> {
                 "{name} for rider {id}: Cypher and the direct walk disagree"
             );
         }
-        // The three ways take turns on each rider, so that whatever else the machine is doing
+        // The ways take turns on each rider, so that whatever else the machine is doing
         // falls on all three alike.
-        let [param, literal, walk] = time(&ids, passes, |how, id| match how {
+        let counting = query.replace("RETURN c", "RETURN count(*) AS n");
+        let [param, literal, count, walk] = time(&ids, passes, |how, id| match how {
             0 => cypher(&graph, query, id, false),
             1 => cypher(&graph, query, id, true),
+            2 => cypher_count(&graph, &counting, id),
             _ => Ok(direct(&graph, id, not_friends)),
         })?;
-        for (how, t) in [("$id", &param), ("literal", &literal), ("direct", &walk)] {
-            println!("{name:<16} {how:<8} {}", t.line());
+        anyhow::ensure!(
+            count.rows == walk.rows,
+            "{name}: count(*) and the walk disagree"
+        );
+        for (how, t) in [
+            ("$id", &param),
+            ("literal", &literal),
+            ("count(*)", &count),
+            ("direct", &walk),
+        ] {
+            println!("{name:<16} {how:<9} {}", t.line());
         }
         println!(
             "{name:<16} Cypher / direct: {:.1}x at p50, {:.1}x at p99\n",
@@ -150,6 +162,18 @@ fn cypher(graph: &dyn GraphRead, query: &str, id: u64, literal: bool) -> anyhow:
     Ok(result.map_err(|e| anyhow::anyhow!("{e}"))?.rows.len())
 }
 
+/// Runs a contract query that ends in `RETURN count(*) AS n` for rider `id`: the same match,
+/// without building a result row per path. Returns `n`.
+fn cypher_count(graph: &dyn GraphRead, query: &str, id: u64) -> anyhow::Result<usize> {
+    let params = Params::from([("id".to_string(), Value::Int(id as i64))]);
+    let result = execute_read(graph, query, &params, Limits::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match result.rows.first().and_then(|row| row.first()) {
+        Some(Value::Int(n)) => Ok(usize::try_from(*n)?),
+        other => anyhow::bail!("count(*) answered {other:?}"),
+    }
+}
+
 /// The same rows walked on the engine: every friend `c` of every friend `b` of `a`, except `a`
 /// itself (it would reuse the friendship `a`-`b`); with `not_friends`, only the `c` who are not
 /// friends of `a`.
@@ -173,18 +197,18 @@ fn direct(graph: &Graph, id: u64, not_friends: bool) -> usize {
     rows.len()
 }
 
-/// Times the three ways `f(how, id)` of answering for each id, `passes` times over, in turns
-/// (way 0, 1, 2 for one id, then the next id); keeps each id's fastest call per way.
-fn time(
+/// Times the `N` ways `f(how, id)` of answering for each id, `passes` times over, in turns
+/// (way 0, 1, ... for one id, then the next id); keeps each id's fastest call per way.
+fn time<const N: usize>(
     ids: &[u64],
     passes: usize,
     mut f: impl FnMut(usize, u64) -> anyhow::Result<usize>,
-) -> anyhow::Result<[Times; 3]> {
-    let mut times = vec![[Duration::MAX; 3]; ids.len()];
-    let mut rows = vec![[0; 3]; ids.len()];
+) -> anyhow::Result<[Times; N]> {
+    let mut times = vec![[Duration::MAX; N]; ids.len()];
+    let mut rows = vec![[0; N]; ids.len()];
     for _ in 0..passes.max(1) {
         for (k, id) in ids.iter().enumerate() {
-            for how in 0..3 {
+            for how in 0..N {
                 let started = Instant::now();
                 rows[k][how] = f(how, *id)?;
                 times[k][how] = times[k][how].min(started.elapsed());

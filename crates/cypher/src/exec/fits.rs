@@ -90,15 +90,27 @@ impl Matcher<'_, '_> {
         }
     }
 
+    /// Whether the element whose properties `get` reads has those of the map `props` (no map:
+    /// true, the case of nearly every row, decided without a call).
+    #[inline]
     fn props_fit(
         &self,
         st: &State,
         props: Option<&Expr>,
         get: impl Fn(&str) -> Option<Value>,
     ) -> Result<bool, CypherError> {
-        let Some(props) = props else {
-            return Ok(true);
-        };
+        match props {
+            None => Ok(true),
+            Some(props) => self.map_fits(st, props, get),
+        }
+    }
+
+    fn map_fits(
+        &self,
+        st: &State,
+        props: &Expr,
+        get: impl Fn(&str) -> Option<Value>,
+    ) -> Result<bool, CypherError> {
         match eval(self.cx, &self.env(st), props)? {
             Value::Map(m) => Ok(m
                 .iter()
@@ -112,15 +124,26 @@ impl Matcher<'_, '_> {
     /// pattern asks for ([`crate::GraphRead::end_labels`]): one call and a string compare
     /// instead of a node lookup per row.
     pub(super) fn labels_implied(&self, hop: &Hop<'_>, r: &RelId, n: NodeId) -> bool {
+        let (start, end) = self.implied_ends(hop, r.ty);
+        if n == r.end {
+            end
+        } else {
+            start
+        }
+    }
+
+    /// For relationships of type number `ty`: whether the type's promise covers the labels the
+    /// hop's end pattern asks for, at the relationship's start and at its end.
+    pub(super) fn implied_ends(&self, hop: &Hop<'_>, ty: u32) -> (bool, bool) {
         let wanted = &hop.to_node.labels;
         if wanted.is_empty() {
-            return true;
+            return (true, true);
         }
-        let Some((start, end)) = self.cx.graph.end_labels(r.ty) else {
-            return false;
+        let Some((start, end)) = self.cx.graph.end_labels(ty) else {
+            return (false, false);
         };
-        let has = if n == r.end { end } else { start };
-        wanted.iter().all(|l| l.name == has)
+        let covers = |has: &str| wanted.iter().all(|l| l.name == has);
+        (covers(start), covers(end))
     }
 
     /// Binds (or checks) the node at the end of a hop; returns false if it does not fit.

@@ -457,13 +457,24 @@ impl<'a> Matcher<'a, '_> {
         // mentions the end node is checked by a later step).
         let bind = !hop.rel_bound && hop.bind_rel;
         let mut go_on = true;
+        // The type's promise of end labels, asked once per type (a typed hop has one).
+        let mut implied: Option<(u32, (bool, bool))> = None;
         for r in candidates.iter().copied() {
             self.cx.guard.tick()?;
             if st.used.contains(&r) || !self.rel_fits(st, hop, &r, !hop.rel_bound)? {
                 continue;
             }
             let to = other_end(&r, from, hop.dir);
-            if !self.bind_to(st, hop, to, self.labels_implied(hop, &r, to))? {
+            let (at_start, at_end) = match implied {
+                Some((ty, ends)) if ty == r.ty => ends,
+                _ => {
+                    let ends = self.implied_ends(hop, r.ty);
+                    implied = Some((r.ty, ends));
+                    ends
+                }
+            };
+            let labels_known = if to == r.end { at_end } else { at_start };
+            if !self.bind_to(st, hop, to, labels_known)? {
                 continue;
             }
             if bind {
