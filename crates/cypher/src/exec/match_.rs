@@ -359,17 +359,16 @@ impl<'a> Matcher<'a, '_> {
             return None;
         }
         let (from, to) = (*from, *to);
-        let rels = self.rels_between(hop, from, to);
-        let (g, nodes) = (self.cx.graph, &self.cx.cache.nodes);
-        let found = rels.iter().any(|r| {
-            self.labels_implied(hop, r, to)
-                || hop
-                    .to_node
-                    .labels
-                    .iter()
-                    .all(|l| nodes.has_label(g, to, &l.name))
-        });
-        Some(Ok(found))
+        let answer = || {
+            for r in self.rels_between(hop, from, to).iter() {
+                let labels_known = self.labels_implied(hop, r, to);
+                if self.pattern_fits(st, hop.to_node, to, true, labels_known)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
+        Some(answer())
     }
 
     /// The nodes a scan tries, lazily: a scan may stop early (`LIMIT`, `EXISTS`).
